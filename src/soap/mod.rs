@@ -1,0 +1,1 @@
+//! SOAP codec (stub, being written)

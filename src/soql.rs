@@ -1,0 +1,1 @@
+//! SOQL quoting and building. (Stub.)
