@@ -1,26 +1,353 @@
 //! The client: one entry point, `call(method, args)`, over the wire modules.
-//! (Stub: the Salesforce core fills this in; signatures are the contract.)
+//!
+//! The client keeps one session and reuses it across calls. When Salesforce
+//! says the session is no longer valid (SOAP fault `INVALID_SESSION_ID`,
+//! REST HTTP 401) it logs in again once and repeats the call; a ready
+//! access token (flow `access-token`) cannot be renewed, so there the error
+//! is returned.
 
+use crate::auth::{self, AuthState, Session};
+use crate::config::{Config, Secret};
 use crate::error::{Error, ErrorKind, Result};
-use serde_json::Value;
+use crate::soap::{self, Namespaces, RequestOptions};
+use crate::transport::{Body, Purpose, Request, Transport};
+use serde_json::{json, Value};
+use std::fmt;
 
 /// A Salesforce client built from a JSON configuration (see
 /// doc/dev/ARCHITECTURE.md, "Client configuration").
 pub struct Client {
-    _private: (),
+    pub(crate) cfg: Config,
+    pub(crate) ns: Namespaces,
+    pub(crate) transport: Transport,
+    auth: AuthState,
+    pub(crate) session: Option<Session>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.cfg)
+            .field("session", &self.session)
+            .field("transport", &self.transport)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
     /// Builds a client from its JSON configuration. Does not log in yet.
     pub fn from_json(config: &str) -> Result<Client> {
-        let _ = config;
-        Err(Error::new(ErrorKind::NotSupported, "client not built yet"))
+        Client::from_config(Config::from_json(config)?)
+    }
+
+    /// Builds a client from a checked configuration. Does not log in yet.
+    pub fn from_config(cfg: Config) -> Result<Client> {
+        let transport = Transport::new(&cfg)?;
+        let ns = Namespaces {
+            partner: cfg.partner_ns.clone(),
+            sobject: cfg.sobject_ns.clone(),
+            metadata: cfg.metadata_ns.clone(),
+            prefix: cfg.prefix.clone(),
+        };
+        Ok(Client {
+            cfg,
+            ns,
+            transport,
+            auth: AuthState::default(),
+            session: None,
+        })
     }
 
     /// Runs one method (see ARCHITECTURE.md, "Call methods") and returns
     /// its JSON result.
     pub fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
-        let _ = args;
-        Err(Error::new(ErrorKind::UnknownMethod, format!("unknown method {method}")))
+        let result = crate::calls::dispatch(self, method, args);
+        result.map_err(|e| self.scrub(e.context(method)))
+    }
+
+    /// The checked configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Warnings about the configuration (retired versions replaced, ...).
+    pub fn warnings(&self) -> &[String] {
+        &self.cfg.warnings
+    }
+
+    /// Shortens the retry backoff (tests).
+    #[doc(hidden)]
+    pub fn set_backoff_base(&mut self, base: std::time::Duration) {
+        self.transport.backoff_base = base;
+    }
+
+    /// Logs in now, replacing any session.
+    pub(crate) fn login_now(&mut self) -> Result<&Session> {
+        self.session = None;
+        let s = auth::login(&self.cfg, &self.ns, &mut self.transport, &mut self.auth)?;
+        Ok(self.session.insert(s))
+    }
+
+    /// The current session, logging in first when there is none.
+    pub(crate) fn session(&mut self) -> Result<&Session> {
+        if self.session.is_none() {
+            self.login_now()?;
+        }
+        match &self.session {
+            Some(s) => Ok(s),
+            None => Err(Error::new(ErrorKind::Auth, "no session")),
+        }
+    }
+
+    /// Whether `e` says the session is gone and we may log in again.
+    fn should_relogin(&self, e: &Error) -> bool {
+        self.cfg.auth_flow.can_relogin()
+            && (e.sf_code.as_deref() == Some("INVALID_SESSION_ID")
+                || (e.http_status == Some(401) && e.kind != ErrorKind::Auth))
+    }
+
+    /// One SOAP call with the session header, re-logging in once when the
+    /// session expired.
+    pub(crate) fn soap_call(
+        &mut self,
+        method: &str,
+        args: &Value,
+        batch_size: Option<u32>,
+        context: &str,
+    ) -> Result<Value> {
+        match self.soap_call_once(method, args, batch_size, context) {
+            Err(e) if self.should_relogin(&e) => {
+                self.login_now()?;
+                self.soap_call_once(method, args, batch_size, context)
+            }
+            other => other,
+        }
+    }
+
+    fn soap_call_once(
+        &mut self,
+        method: &str,
+        args: &Value,
+        batch_size: Option<u32>,
+        context: &str,
+    ) -> Result<Value> {
+        let session = self.session()?.clone();
+        let opts = RequestOptions {
+            session_id: Some(session.token.expose()),
+            batch_size,
+            client_name: Some(&self.cfg.client_name),
+        };
+        let envelope = soap::call_request(&self.ns, method, args, &opts)?;
+        let idempotent = !matches!(
+            method,
+            "create"
+                | "update"
+                | "upsert"
+                | "delete"
+                | "convertLead"
+                | "setPassword"
+                | "resetPassword"
+        );
+        let req = Request::soap(&session.server_url, envelope, Purpose::Api, idempotent);
+        let response = self.transport.send(&req, context, |resp| {
+            soap::parse_call_response(method, resp.status, &resp.body)
+        })?;
+        if let Some(li) = response.limit_info {
+            self.transport.limit_info = Some(li);
+        }
+        Ok(response.result)
+    }
+
+    /// GET of a REST resource (`path` starting with `/services/data/`),
+    /// with one re-login on HTTP 401. Returns the parsed query page.
+    pub(crate) fn rest_query_get(
+        &mut self,
+        path: &str,
+        batch_size: Option<u32>,
+        context: &str,
+    ) -> Result<Value> {
+        match self.rest_query_get_once(path, batch_size, context) {
+            Err(e) if self.should_relogin(&e) => {
+                self.login_now()?;
+                self.rest_query_get_once(path, batch_size, context)
+            }
+            other => other,
+        }
+    }
+
+    fn rest_query_get_once(
+        &mut self,
+        path: &str,
+        batch_size: Option<u32>,
+        context: &str,
+    ) -> Result<Value> {
+        let session = self.session()?.clone();
+        let url = format!("{}{}", session.instance_url, path);
+        let mut headers = Vec::new();
+        if let Some(b) = batch_size {
+            headers.push(("Sforce-Query-Options", format!("batchSize={b}")));
+        }
+        let req = Request {
+            get: true,
+            url: &url,
+            body: Body::None,
+            bearer: Some(&session.token),
+            basic: None,
+            headers,
+            purpose: Purpose::Api,
+            idempotent: true,
+        };
+        self.transport.send(&req, context, |resp| {
+            if resp.status == 200 {
+                crate::rest::parse_query_page(&resp.body)
+            } else {
+                Err(crate::rest::parse_error(resp.status, &resp.body))
+            }
+        })
+    }
+
+    /// The `login` result (no secrets).
+    pub(crate) fn login_result(&mut self) -> Result<Value> {
+        let flow = self.cfg.auth_flow.name();
+        let api_version = self.cfg.api_version.clone();
+        let warnings = self.cfg.warnings.clone();
+        self.login_now()?;
+        self.fill_identity()?;
+        let s = self.session()?;
+        Ok(json!({
+            "user_id": s.user_id,
+            "org_id": s.org_id,
+            "user_name": s.user_name,
+            "instance_url": s.instance_url,
+            "api_version": api_version,
+            "flow": flow,
+            "server_url": s.server_url,
+            "warnings": warnings,
+        }))
+    }
+
+    /// OAuth flows may not tell who we are (client credentials has no
+    /// username, a ready access token tells nothing): ask `getUserInfo`.
+    /// For a ready access token this also proves that the token works.
+    fn fill_identity(&mut self) -> Result<()> {
+        let complete = self.session.as_ref().is_some_and(|s| {
+            s.user_id.is_some()
+                && s.org_id.as_deref().is_some_and(|o| o.len() == 18)
+                && s.user_name.is_some()
+        });
+        if complete {
+            return Ok(());
+        }
+        let info = self
+            .soap_call("getUserInfo", &json!({}), None, "login (getUserInfo)")
+            .map_err(|mut e| {
+                e.context = "login (getUserInfo)".to_string();
+                e
+            })?;
+        let text = |k: &str| info.get(k).and_then(Value::as_str).map(str::to_string);
+        if let Some(s) = self.session.as_mut() {
+            s.user_id = text("userId").or(s.user_id.take());
+            s.org_id = text("organizationId").or(s.org_id.take());
+            s.user_name = text("userName").or(s.user_name.take());
+        }
+        Ok(())
+    }
+
+    /// Ends the session (SOAP `logout`), if there is one.
+    pub(crate) fn logout(&mut self) -> Result<Value> {
+        if self.session.is_some() {
+            // A session that already expired needs no logout: do not log
+            // in just to log out.
+            let result = self.soap_call_once("logout", &json!({}), None, "logout");
+            self.session = None;
+            match result {
+                Ok(_) => {}
+                Err(e) if e.sf_code.as_deref() == Some("INVALID_SESSION_ID") => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(json!({}))
+    }
+
+    /// Replaces any configured secret or the session token that might
+    /// have slipped into an error text (servers echo things).
+    fn scrub(&self, mut e: Error) -> Error {
+        let mut secrets: Vec<&Secret> = Vec::new();
+        for s in [
+            &self.cfg.password,
+            &self.cfg.security_token,
+            &self.cfg.client_secret,
+            &self.cfg.private_key,
+            &self.cfg.refresh_token,
+            &self.cfg.access_token,
+            &self.cfg.proxy,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            secrets.push(s);
+        }
+        if let Some(s) = &self.session {
+            secrets.push(&s.token);
+        }
+        if let Some(r) = self.auth.refresh_token() {
+            secrets.push(r);
+        }
+        for s in secrets {
+            let v = s.expose();
+            // Very short values would redact ordinary words.
+            if v.len() >= 4 {
+                e.message = e.message.replace(v, "[redacted]");
+                e.context = e.context.replace(v, "[redacted]");
+            }
+        }
+        if let Some(p) = self
+            .cfg
+            .proxy
+            .as_ref()
+            .and_then(|p| reqwest::Url::parse(p.expose()).ok())
+        {
+            if let Some(pw) = p.password() {
+                if pw.len() >= 4 {
+                    e.message = e.message.replace(pw, "[redacted]");
+                }
+            }
+        }
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_can_move_between_threads() {
+        // The C ABI and Perl may hand a client to another thread.
+        fn is_send<T: Send>() {}
+        is_send::<Client>();
+    }
+
+    #[test]
+    fn debug_shows_no_secrets() {
+        let c = Client::from_json(
+            r#"{"username": "u", "password": "PW-9f8e7d", "security_token": "TOK-1a2b3c",
+                "proxy": "http://pu:PX-5g6h7i@proxy.example:3128"}"#,
+        )
+        .unwrap();
+        let d = format!("{c:?}");
+        for s in ["PW-9f8e7d", "TOK-1a2b3c", "PX-5g6h7i"] {
+            assert!(!d.contains(s), "{d}");
+        }
+    }
+
+    #[test]
+    fn scrub_removes_configured_secrets_from_errors() {
+        let c = Client::from_json(r#"{"username": "u", "password": "PW-9f8e7d"}"#).unwrap();
+        let e = c.scrub(Error::new(
+            ErrorKind::Salesforce,
+            "server echoed PW-9f8e7d back",
+        ));
+        assert_eq!(e.message, "server echoed [redacted] back");
     }
 }

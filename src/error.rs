@@ -121,11 +121,13 @@ impl Error {
         match self.kind {
             ErrorKind::Transport | ErrorKind::Timeout => true,
             ErrorKind::Http => matches!(self.http_status, Some(502..=504)),
-            ErrorKind::Salesforce | ErrorKind::LimitExceeded => matches!(
-                self.sf_code.as_deref(),
-                Some("SERVER_UNAVAILABLE") | Some("UNABLE_TO_LOCK_ROW")
-            ) || (self.sf_code.as_deref() == Some("REQUEST_LIMIT_EXCEEDED")
-                && self.message.contains("Concurrent")),
+            ErrorKind::Salesforce | ErrorKind::LimitExceeded => {
+                matches!(
+                    self.sf_code.as_deref(),
+                    Some("SERVER_UNAVAILABLE") | Some("UNABLE_TO_LOCK_ROW")
+                ) || (self.sf_code.as_deref() == Some("REQUEST_LIMIT_EXCEEDED")
+                    && self.message.contains("Concurrent"))
+            }
             _ => false,
         }
     }

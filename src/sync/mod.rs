@@ -1,18 +1,284 @@
 //! The sync planner: pure functions from (Salesforce records, settings,
-//! OTRS state) to a plan. (Stub: signatures are the contract.)
+//! OTRS state) to a plan that the Perl side applies through the OTRS API
+//! (ARCHITECTURE.md, "Planner input" and "Plan (output)").
+//!
+//! The JSON entry points are [`plan`] and [`fetch_and_plan`]; the typed
+//! core ([`Spec`], [`SfRecord`], [`OtrsState`], [`plan_records`]) is public
+//! for the benchmark and for callers that build records themselves.
+//!
+//! Rules in short (details at each function):
+//! - Companies: CustomerID = the 18-character Account Id (15-character ids
+//!   get their checksum), name from `name_format` (`{Field}` = any Account
+//!   path, `{{`/`}}` = literal braces), attributes by full dotted path (a
+//!   leading `Account.` is the Account itself, `Owner.Name` the owner's
+//!   name).
+//! - Customers: Account owners (one fetch of the Accounts with their owner;
+//!   attributes must be `Owner.` fields) or Contacts (login = Id or the
+//!   lower-cased Email; UserCustomerID = AccountId or default_customer_id;
+//!   AccountContactRelation rows as further memberships). Memberships
+//!   follow Salesforce; only Account-id-shaped ones (`001`, 15/18 chars)
+//!   are ever removed. `otrs.users[].CustomerIDs` are the
+//!   customer_user_customer rows; the primary id may be included, it is
+//!   never removed.
+//! - A record equal to OTRS is not written; an update lists only changes;
+//!   a param missing from an OTRS record (the OTRS map lacks it) is never
+//!   compared.
+//! - ValidID: 1 stays; 2 becomes 1 only for ids in `sync_invalidated` (then
+//!   listed in `sync_invalidated.remove`) or with `revalidate_manual`; any
+//!   other value (3 = locked) is never changed.
+//! - Skips carry a reason; nothing is truncated: missing required params,
+//!   values longer than their OTRS column, e-mail syntax, duplicate company
+//!   names / e-mails (OTRS refuses them), logins taken by users this sync
+//!   did not make.
+//! - Cleanup (DeleteOld): only after a complete fetch without Limit, only
+//!   records inside the glob, with ValidID 1, that Salesforce did not
+//!   return; refused above `cleanup_max_share` unless `force`. Records
+//!   Salesforce returned but that were excluded (ValidData) or skipped count
+//!   as returned: cleanup never touches them. Invalidated ids are listed in
+//!   `sync_invalidated.add`.
+//! - Order: actions are sorted by (phase, id). Phase 0 = cleanup, 1 = the
+//!   rest; phase n+1 only when a record takes a company name or e-mail that
+//!   another record gives up in phase n. Apply them in list order.
+//!
+//! Additions to the plan of ARCHITECTURE.md: `sync_invalidated` (`add`,
+//! `remove`: ids for the stored list) and `notes` (strings).
+
+mod ids;
+mod output;
+mod planner;
+mod record;
+mod spec;
+mod state;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+
+pub use ids::{email_syntax_ok, glob_match, looks_like_account_id, to_id18};
+pub use output::{Action, Cleanup, FetchStats, Plan, Skip};
+pub use planner::{plan_records, Relation};
+pub use record::SfRecord;
+pub use spec::{column_length, CleanupAction, Kind, LoginField, Mode, Settings, Spec};
+pub use state::{OtrsRecord, OtrsState, Slot};
 
 use crate::error::{Error, ErrorKind, Result};
-use serde_json::Value;
+use serde_json::{json, Value};
+
+/// The SOQL that lists the Contact-to-Account relations (Contact mode).
+pub const RELATIONS_SOQL: &str =
+    "SELECT ContactId, AccountId FROM AccountContactRelation ORDER BY Id";
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidArgument, msg)
+}
+
+/// Reads `kind` and `settings` of a planner input.
+pub fn spec_from_input(input: &Value) -> Result<Spec> {
+    if !input.is_object() {
+        return Err(bad("planner input must be a JSON object"));
+    }
+    let kind = match input.get("kind").and_then(Value::as_str) {
+        Some("companies") => Kind::Companies,
+        Some("customers") => Kind::Customers,
+        Some(other) => {
+            return Err(bad(format!(
+                "kind must be companies or customers, not '{other}'"
+            )))
+        }
+        None => return Err(bad("planner input needs kind: companies or customers")),
+    };
+    let settings = Settings::from_json(input.get("settings").unwrap_or(&Value::Null))?;
+    Spec::new(kind, settings)
+}
+
+fn relations_from_json(input: &Value) -> Result<Vec<Relation>> {
+    let items = match input.get("relations") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => return Err(bad(format!("relations must be a list, not {other}"))),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        if let Some(pair) = relation(item) {
+            out.push(pair);
+        }
+    }
+    Ok(out)
+}
+
+/// One AccountContactRelation row as 18-character ids; rows without both
+/// ids are ignored.
+fn relation(item: &Value) -> Option<Relation> {
+    let contact = item
+        .get("ContactId")
+        .and_then(Value::as_str)
+        .and_then(to_id18)?;
+    let account = item
+        .get("AccountId")
+        .and_then(Value::as_str)
+        .and_then(to_id18)?;
+    Some((contact, account))
+}
 
 /// Computes a plan from a complete planner input (records included).
+///
+/// `input.fetch.complete` (default true) says whether the records are
+/// everything the query selects; cleanup runs only then.
 pub fn plan(input: &Value) -> Result<Value> {
-    let _ = input;
-    Err(Error::new(ErrorKind::Plan, "planner not built yet"))
+    let spec = spec_from_input(input)?;
+    let soql = spec.soql()?;
+    let otrs = OtrsState::from_json(&spec, input.get("otrs").unwrap_or(&Value::Null))?;
+    let records = match input.get("records") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|r| SfRecord::from_json(r, &spec.split_paths))
+            .collect::<Result<Vec<_>>>()?,
+        None | Some(Value::Null) => return Err(bad("planner input needs records (a list)")),
+        Some(other) => return Err(bad(format!("records must be a list, not {other}"))),
+    };
+    let relations = relations_from_json(input)?;
+    let complete = match input.get("fetch").and_then(|f| f.get("complete")) {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(bad(format!(
+                "fetch.complete must be true or false, not {other}"
+            )))
+        }
+    };
+    let fetch = FetchStats {
+        records: records.len(),
+        pages: None,
+        api_calls: None,
+        complete,
+    };
+    let mut plan = plan_records(&spec, &records, &relations, &otrs, fetch);
+    plan.soql = soql;
+    Ok(plan.to_json())
+}
+
+/// Follows a query to its last page, handing every record to `each`
+/// as the page arrives (the page's JSON is dropped before the next call).
+/// Returns the number of pages.
+fn fetch_all(
+    call: &mut dyn FnMut(&str, &Value) -> Result<Value>,
+    soql: &str,
+    what: &str,
+    mut each: impl FnMut(&Value) -> Result<()>,
+) -> Result<usize> {
+    let mut page =
+        call("query", &json!({ "soql": soql })).map_err(|e| e.context(format!("{what} page 1")))?;
+    let mut pages = 1usize;
+    loop {
+        match page.get("records") {
+            Some(Value::Array(records)) => {
+                for r in records {
+                    each(r)?;
+                }
+            }
+            None | Some(Value::Null) => {}
+            Some(_) => {
+                return Err(
+                    Error::new(ErrorKind::Protocol, "query page records is not a list")
+                        .context(format!("{what} page {pages}")),
+                )
+            }
+        }
+        if page.get("done").and_then(Value::as_bool).unwrap_or(true) {
+            return Ok(pages);
+        }
+        let locator = page
+            .get("query_locator")
+            .and_then(Value::as_str)
+            .filter(|l| !l.is_empty())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Protocol,
+                    "query page says done=false but has no query_locator",
+                )
+                .context(format!("{what} page {pages}"))
+            })?
+            .to_string();
+        drop(page);
+        page = call("queryMore", &json!({ "query_locator": locator }))
+            .map_err(|e| e.context(format!("{what} page {}", pages + 1)))?;
+        pages += 1;
+    }
 }
 
 /// Builds the SOQL from the settings, fetches every page through the
-/// client, then plans. Used by the `sync_plan` call method.
+/// client, then plans. Used by the `sync_plan` call method. `args` is the
+/// planner input without `records`.
+///
+/// Any fetch error is returned as the error: there is never a partial
+/// plan. In Contact mode the AccountContactRelation rows are fetched too;
+/// an org without that object (INVALID_TYPE) is planned without relations
+/// and the plan's `notes` say so.
 pub fn fetch_and_plan(client: &mut crate::Client, args: &Value) -> Result<Value> {
-    let _ = (client, args);
-    Err(Error::new(ErrorKind::Plan, "planner not built yet"))
+    fetch_and_plan_with(
+        &mut |method, call_args| client.call(method, call_args),
+        args,
+    )
+}
+
+/// The client's API call counter. `usage` is answered locally (no
+/// Salesforce request); the difference before/after is what the fetch
+/// cost, a login included.
+fn api_calls(call: &mut dyn FnMut(&str, &Value) -> Result<Value>) -> Option<u64> {
+    call("usage", &json!({}))
+        .ok()
+        .and_then(|u| u.get("api_calls").and_then(Value::as_u64))
+}
+
+/// [`fetch_and_plan`] over any `call(method, args)` (tests use a scripted
+/// one).
+pub fn fetch_and_plan_with(
+    call: &mut dyn FnMut(&str, &Value) -> Result<Value>,
+    args: &Value,
+) -> Result<Value> {
+    let spec = spec_from_input(args)?;
+    let soql = spec.soql()?;
+    if args.get("records").is_some() {
+        return Err(bad("sync_plan fetches the records itself: leave records out (use sf_plan to plan given records)"));
+    }
+    let otrs = OtrsState::from_json(&spec, args.get("otrs").unwrap_or(&Value::Null))?;
+    let calls_before = api_calls(call);
+    let mut records = Vec::new();
+    let mut pages = fetch_all(call, &soql, "sync fetch", |r| {
+        records.push(SfRecord::from_json(r, &spec.split_paths)?);
+        Ok(())
+    })?;
+    let mut notes = Vec::new();
+    let mut relations = Vec::new();
+    if spec.kind == Kind::Customers && spec.settings.mode == Mode::Contact {
+        let fetched = fetch_all(call, RELATIONS_SOQL, "AccountContactRelation fetch", |r| {
+            if let Some(pair) = relation(r) {
+                relations.push(pair);
+            }
+            Ok(())
+        });
+        match fetched {
+            Ok(p) => pages += p,
+            Err(e) if e.sf_code.as_deref() == Some("INVALID_TYPE") => {
+                relations.clear();
+                notes.push(
+                    "AccountContactRelation is not available in this org (INVALID_TYPE): contacts get only their primary Account"
+                        .to_string(),
+                );
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let calls_after = api_calls(call);
+    let fetch = FetchStats {
+        records: records.len(),
+        pages: Some(pages),
+        api_calls: calls_after.map(|after| after - calls_before.unwrap_or(0).min(after)),
+        complete: true,
+    };
+    let mut plan = plan_records(&spec, &records, &relations, &otrs, fetch);
+    plan.soql = soql;
+    plan.notes.extend(notes);
+    Ok(plan.to_json())
 }

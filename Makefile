@@ -1,0 +1,33 @@
+# The two commands of README.md, plus the pieces they are made of.
+#   make test   every test of the project (sets itself up on a fresh machine)
+#   make demo   the main job on the fake Salesforce org with sample data
+.PHONY: all setup build xs opm test demo bench clean
+
+all: build
+
+setup:
+	tools/setup
+
+build: setup
+	cargo build --workspace --bins
+	cargo build --release -p sfclient
+
+xs: build
+	cd perl/SalesForce-XS && perl Makefile.PL && $(MAKE)
+
+opm: xs
+	tools/build-opm
+
+test: setup
+	tools/test-all
+
+demo: xs
+	tools/demo
+
+bench: xs
+	tools/bench
+
+clean:
+	cargo clean
+	rm -rf dist target/test-logs
+	-cd perl/SalesForce-XS && [ -f Makefile ] && $(MAKE) realclean

@@ -1,0 +1,184 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (AGPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/agpl.txt.
+# --
+
+# Round trips through XS into Rust against the fake Salesforce org (HTTPS on
+# loopback, started here, stopped by PID at the end): login, query,
+# queryMore paging, a bad password, UTF-8 names, DESTROY, fork.
+
+use strict;
+use warnings;
+use utf8;
+
+use FindBin qw($Bin);
+use lib "$Bin/lib";
+
+use POSIX ();
+use Test::More;
+
+use SalesForce::XS;
+use TestFake;
+
+my ( $Fake, $Reason ) = TestFake->Start();
+if ( !$Fake ) {
+    plan skip_all => "the fake Salesforce org is not available: $Reason";
+}
+my $Info = $Fake->Info();
+
+# Returns the exception of a block, or undef.
+sub Raises {
+    my ($Code) = @_;
+    my $Ok = eval { $Code->(); 1 };
+    return $Ok ? undef : $@;
+}
+
+my $Client = SalesForce::XS->new( $Fake->ConfigJSON() );
+isa_ok( $Client, 'SalesForce::XS' );
+
+# login
+my $Login = $Client->call( 'login', {} );
+is( $Login->{user_id}, $Info->{user_id}, 'login: user id' );
+is( $Login->{org_id},  $Info->{org_id},  'login: org id' );
+my $LoginJSON = $Client->call_json( 'login', '{}' );
+unlike( $LoginJSON, qr/\Q$Info->{password}\E/, 'no password in the login result' );
+
+# UTF-8 round trip: create Accounts with non-ASCII names, read them back.
+my @Names   = ( 'Zürich Ærøskøbing GmbH', '東京 株式会社', 'Ελληνικά & <XML> "quotes"' );
+my $Created = $Client->call(
+    'create',
+    {
+        type    => 'Account',
+        records => [ map { { Name => $_ } } @Names ],
+    }
+);
+is( scalar @{ $Created->{results} }, 3, 'create: three results' );
+ok( ( !grep { !$_->{success} } @{ $Created->{results} } ), 'create: all succeeded' );
+my @Ids    = map { $_->{id} } @{ $Created->{results} };
+my $IdList = join ', ', map {"'$_'"} @Ids;
+my $Page   = $Client->call( 'query', { soql => "SELECT Id, Name FROM Account WHERE Id IN ($IdList)" } );
+my %NameOf = map { $_->{Id} => $_->{Name} } @{ $Page->{records} };
+is_deeply( [ map { $NameOf{$_} } @Ids ], \@Names, 'non-ASCII names come back as the same characters' );
+
+# The same through call_json with a JSON character string.
+my $Json = $Client->call_json( 'query', qq({"soql": "SELECT Name FROM Account WHERE Id = '$Ids[1]'"}) );
+ok( utf8::is_utf8($Json), 'call_json returns a character string' );
+like( $Json, qr/東京 株式会社/, 'holding the name as characters' );
+
+# A name in a query argument (not only in results) crosses as UTF-8 too.
+$Page = $Client->call( 'query', { soql => "SELECT Id FROM Account WHERE Name = 'Zürich Ærøskøbing GmbH'" } );
+is( $Page->{records}->[0]->{Id}, $Ids[0], 'non-ASCII literal in SOQL finds the record' );
+
+# queryMore paging: 250 Accounts, pages of 200.
+my $Prefix = 'XSPaging' . $$;
+for my $Batch ( 0 .. 1 ) {
+    my @Records = map { { Name => sprintf( '%s %03d', $Prefix, $Batch * 125 + $_ ) } } 1 .. 125;
+    my $Result  = $Client->call(
+        'create',
+        {
+            type    => 'Account',
+            records => \@Records
+        }
+    );
+    is( scalar( grep { $_->{success} } @{ $Result->{results} } ), 125, "paging data batch $Batch created" );
+}
+my $First = $Client->call(
+    'query',
+    {
+        soql       => "SELECT Id, Name FROM Account WHERE Name LIKE '$Prefix%' ORDER BY Name",
+        batch_size => 200,
+    }
+);
+is( $First->{size},                250, 'query: size is the total' );
+is( scalar @{ $First->{records} }, 200, 'query: first page holds 200' );
+ok( !$First->{done},         'query: not done' );
+ok( $First->{query_locator}, 'query: a locator for the next page' );
+my $Second = $Client->call(
+    'queryMore',
+    {
+        query_locator => $First->{query_locator},
+        batch_size    => 200
+    }
+);
+is( scalar @{ $Second->{records} }, 50, 'queryMore: the remaining 50' );
+ok( $Second->{done}, 'queryMore: done' );
+my %Seen = map { $_->{Id} => 1 } @{ $First->{records} }, @{ $Second->{records} };
+is( scalar keys %Seen, 250, 'no record twice, none missing' );
+
+# A Salesforce fault: error object with the Salesforce code.
+my $Error = Raises( sub { $Client->call( 'query', { soql => 'SELECT Nope FROM Account' } ) } );
+isa_ok( $Error, 'SalesForce::XS::Error', 'bad field' );
+is( $Error->{name},    'SALESFORCE',    'name SALESFORCE' );
+is( $Error->{sf_code}, 'INVALID_FIELD', 'sf_code INVALID_FIELD' );
+like( "$Error", qr/^SalesForce::XS: SALESFORCE INVALID_FIELD/, 'text starts with kind and code' );
+ok( $Client->call( 'query', { soql => 'SELECT Id FROM Account LIMIT 1' } ), 'client still usable after an error' );
+
+# Error text from Salesforce that holds non-ASCII comes back as characters.
+$Error = Raises( sub { $Client->call( 'query', { soql => 'SELECT Größe FROM Account' } ) } );
+isa_ok( $Error, 'SalesForce::XS::Error', 'bad non-ASCII field' );
+like( $Error->{message}, qr/Größe/, 'the message holds the field name as characters' );
+
+# Empty JSON arguments mean {}.
+like( $Client->call_json( 'getServerTimestamp', '' ), qr/"timestamp"/, "call_json with '' as arguments" );
+
+# Bad password: AUTH / INVALID_LOGIN, and the password is not in the text.
+my $BadClient = SalesForce::XS->new( $Fake->ConfigJSON( Password => 'not-the-password-42' ) );
+$Error = Raises( sub { $BadClient->call( 'login', {} ) } );
+isa_ok( $Error, 'SalesForce::XS::Error', 'bad password' );
+is( $Error->{name},    'AUTH',          'name AUTH' );
+is( $Error->{code},    5,               'code 5 (SF_RESULT_AUTH)' );
+is( $Error->{sf_code}, 'INVALID_LOGIN', 'sf_code INVALID_LOGIN' );
+like( "$Error", qr/^SalesForce::XS: AUTH INVALID_LOGIN/, 'stringifies with kind and code' );
+unlike( "$Error", qr/not-the-password-42/, 'no password in the error' );
+undef $BadClient;
+
+# fork: the child uses the inherited client (fresh HTTP machinery in the
+# child), frees it on exit; the parent's client keeps working.
+# The child reports through a pipe; under t/valgrind.sh (SFXS_VALGRIND=1) it
+# then ends with SIGKILL, so that valgrind does not leak-check the child,
+# which deliberately forgets the HTTP client inherited from the parent.
+pipe( my $ReadEnd, my $WriteEnd ) or die "pipe: $!";
+my $Pid = fork();
+die "fork failed: $!" if !defined $Pid;
+if ( $Pid == 0 ) {
+    close $ReadEnd;
+    alarm 60;    # a hang fails the test instead of blocking it
+    my $Code = 1;
+    my $Ok   = eval {
+        my $ChildPage = $Client->call( 'query', { soql => "SELECT Id FROM Account WHERE Id = '$Ids[0]'" } );
+        $Code = ( $ChildPage->{records}->[0]->{Id} // '' ) eq $Ids[0] ? 0 : 2;
+        1;
+    };
+    $Code = 3 if !$Ok;
+    undef $Client;    # DESTROY in the child: frees the child's copy only
+    syswrite $WriteEnd, "child:$Code\n";
+    close $WriteEnd;
+    if ( $ENV{SFXS_VALGRIND} ) {
+        kill 'KILL', $$;
+    }
+    POSIX::_exit($Code);
+}
+close $WriteEnd;
+my $ChildSaid = <$ReadEnd> // '';
+close $ReadEnd;
+waitpid( $Pid, 0 );
+is( $ChildSaid, "child:0\n", 'forked child queried through the inherited client and freed it' );
+if ( !$ENV{SFXS_VALGRIND} ) {
+    is( $?, 0, 'forked child exited normally' );
+}
+$Page = $Client->call( 'query', { soql => "SELECT Id FROM Account WHERE Id = '$Ids[2]'" } );
+is( $Page->{records}->[0]->{Id}, $Ids[2], 'parent client still works after the child exited' );
+
+# DESTROY exactly once.
+$Client->call( 'logout', {} );
+$Client->DESTROY();
+ok( $Client->is_freed(), 'DESTROY freed the handle' );
+like( Raises( sub { $Client->call( 'login', {} ) } ), qr/already been freed/, 'freed client croaks' );
+undef $Client;
+pass('second DESTROY (scope exit) was a no-op');
+
+$Fake->Stop();
+done_testing();

@@ -1,0 +1,219 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (GPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
+# --
+
+# Admin::SalesForce::SyncCompanies end to end inside a real OTRS 6, against
+# the fake Salesforce org of this package's source tree:
+#   FAKE_SALESFORCE_BIN=/path/to/fake-salesforce \
+#     bin/otrs.Console.pl Dev::UnitTest::Run --directory SalesForce
+# Without FAKE_SALESFORCE_BIN the test says so and checks nothing else.
+
+use strict;
+use warnings;
+use utf8;
+
+use vars (qw($Self));
+
+use File::Temp();
+use JSON::PP();
+use POSIX();
+use Time::HiRes();
+
+my $FakeBinary = $ENV{FAKE_SALESFORCE_BIN};
+if ( !$FakeBinary || !-x $FakeBinary ) {
+    $Self->True(
+        1,
+        'SKIPPED: set FAKE_SALESFORCE_BIN to the fake-salesforce binary to run the SalesForce sync tests',
+    );
+    return 1;
+}
+
+$Kernel::OM->ObjectParamAdd(
+    'Kernel::System::UnitTest::Helper' => {
+        RestoreDatabase => 1,
+    },
+);
+my $Helper       = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
+my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
+
+# Start the fake org (its first stdout line is a JSON object with the URLs and
+# credentials) and stop it at the end of this file.
+my $FakeDir = File::Temp::tempdir( CLEANUP => 1 );
+my $FakePID = fork();
+die "fork: $!" if !defined $FakePID;
+if ( !$FakePID ) {
+    open STDOUT, '>', "$FakeDir/stdout" or POSIX::_exit(126);    ## no critic
+    open STDERR, '>', "$FakeDir/stderr" or POSIX::_exit(126);    ## no critic
+    exec $FakeBinary, '--listen', '127.0.0.1:0', '--tls', '--generate', 'accounts=30,owners=4,contacts=40'
+        or POSIX::_exit(127);
+}
+my $Info;
+for my $Try ( 1 .. 300 ) {
+    if ( open my $FH, '<', "$FakeDir/stdout" ) {                 ## no critic
+        my $Line = <$FH>;
+        close $FH;
+        if ( $Line && $Line =~ m{\n\z}smx ) {
+            $Info = JSON::PP->new()->decode($Line);
+            last;
+        }
+    }
+    Time::HiRes::sleep(0.1);
+}
+my $StopFake = sub {
+    kill 'TERM', $FakePID;
+    waitpid $FakePID, 0;
+};
+if ( !$Self->True( $Info, 'fake Salesforce org started' ) ) {
+    $StopFake->();
+    return 1;
+}
+
+# Point the package at the fake; keep e-mail checks off (no DNS in tests).
+my %Settings = (
+    'SalesForceModule'                                   => 1,
+    'SalesForceModule::AuthFlow'                         => 'soap-login',
+    'SalesForceModule::AuthUser'                         => $Info->{username},
+    'SalesForceModule::AuthPassword'                     => $Info->{password},
+    'SalesForceModule::AuthSecToken'                     => $Info->{security_token},
+    'SalesForceModule::Proxy'                            => $Info->{soap_login_url},
+    'SalesForceModule::CAFile'                           => $Info->{ca_file},
+    'SalesForceModule::ValidData'                        => 1,
+    'SalesForceModule::Companies::DeleteOld'             => '001*',
+    'SalesForceModule::Companies::Where'                 => '',
+    'SalesForceModule::Cleanup::Action'                  => 'invalidate',
+    'SalesForceModule::Cleanup::MaxSharePercent'         => 10,
+    'SalesForceModule::Companies::AddAttributesToParams' => { CustomerCompanyCity => 'BillingCity' },
+    'CheckEmailAddresses'                                => 0,
+);
+for my $Key ( sort keys %Settings ) {
+    $Helper->ConfigSettingChange(
+        Valid => 1,
+        Key   => $Key,
+        Value => $Settings{$Key},
+    );
+}
+
+# The sync's state file is not part of the database: keep and restore it.
+my $StateFile = $ConfigObject->Get('Home') . '/var/salesforce-sync/companies.json';
+my $StateBefore;
+if ( -e $StateFile ) {
+    $StateBefore = $Kernel::OM->Get('Kernel::System::Main')->FileRead( Location => $StateFile );
+}
+
+my $SalesForceObject      = $Kernel::OM->Get('Kernel::System::SalesForce');
+my $CustomerCompanyObject = $Kernel::OM->Get('Kernel::System::CustomerCompany');
+
+my $Accounts = $SalesForceObject->DoQuery( Query => 'SELECT Id, Name FROM Account' ) || [];
+my @Expected = grep { $_->{Name} !~ m{\A\*}smx } @{$Accounts};
+$Self->True( scalar @Expected >= 20, 'the fake org has accounts: ' . scalar @Expected );
+
+my $Run = sub {
+    my (@Arguments)   = @_;
+    my $CommandObject = $Kernel::OM->Get('Kernel::System::Console::Command::Admin::SalesForce::SyncCompanies');
+    my $Output        = '';
+    my $ExitCode;
+    {
+        local *STDOUT;
+        open STDOUT, '>:encoding(UTF-8)', \$Output;    ## no critic
+        $ExitCode = $CommandObject->Execute( ( $> == 0 ? '--allow-root' : () ), '--json', @Arguments );
+        close STDOUT;
+    }
+    my $Report = eval { JSON::PP->new()->utf8()->decode($Output) } || {};
+    return ( $ExitCode, $Report );
+};
+
+my $ValidCount = sub {
+    my $Count = 0;
+    for my $Account (@Expected) {
+        my %Company = $CustomerCompanyObject->CustomerCompanyGet( CustomerID => $Account->{Id} );
+        $Count++ if %Company && $Company{ValidID} == 1;
+    }
+    return $Count;
+};
+
+# First run creates everything.
+my ( $ExitCode, $Report ) = $Run->();
+$Self->Is( $ExitCode,                    0,                'first run: exit code 0' );
+$Self->Is( $Report->{counts}->{created}, scalar @Expected, 'first run: every Account created' );
+$Self->Is( $ValidCount->(),              scalar @Expected, 'first run: every company exists and is valid' );
+my %First = $CustomerCompanyObject->CustomerCompanyGet( CustomerID => $Expected[0]->{Id} );
+$Self->Is(
+    $First{CustomerCompanyName},
+    "$Expected[0]->{Name} ($Expected[0]->{Id})",
+    'company name is "Name (Id)"',
+);
+
+# Second run right after writes nothing.
+( $ExitCode, $Report ) = $Run->();
+$Self->Is( $ExitCode, 0, 'second run: exit code 0' );
+$Self->IsDeeply(
+    [ map { $Report->{counts}->{$_} } qw(created updated invalidated deleted failed) ],
+    [ 0, 0, 0, 0, 0 ],
+    'second run: no writes',
+);
+$Self->Is( $Report->{counts}->{unchanged}, scalar @Expected, 'second run: everything unchanged' );
+
+# One change in Salesforce gives exactly one update.
+$SalesForceObject->Update(
+    Type => 'Account',
+    Data => {
+        id          => $Expected[1]->{Id},
+        BillingCity => 'Unit Test City',
+    },
+);
+( $ExitCode, $Report ) = $Run->();
+$Self->Is( $ExitCode,                    0, 'after a change: exit code 0' );
+$Self->Is( $Report->{counts}->{updated}, 1, 'after a change: exactly one update' );
+my %Changed = $CustomerCompanyObject->CustomerCompanyGet( CustomerID => $Expected[1]->{Id} );
+$Self->Is( $Changed{CustomerCompanyCity}, 'Unit Test City', 'the change arrived' );
+
+# Dry run writes nothing.
+$SalesForceObject->Update(
+    Type => 'Account',
+    Data => {
+        id          => $Expected[1]->{Id},
+        BillingCity => 'Dry Run City',
+    },
+);
+( $ExitCode, $Report ) = $Run->('--dry-run');
+$Self->Is( $ExitCode, 0, 'dry run: exit code 0' );
+%Changed = $CustomerCompanyObject->CustomerCompanyGet( CustomerID => $Expected[1]->{Id} );
+$Self->Is( $Changed{CustomerCompanyCity},        'Unit Test City', 'dry run: nothing written' );
+$Self->Is( scalar @{ $Report->{actions} || [] }, 1,                'dry run: the plan shows the one update' );
+
+# A removed Account is set invalid by the cleanup.
+$SalesForceObject->Delete( IDs => [ $Expected[2]->{Id} ] );
+( $ExitCode, $Report ) = $Run->();
+$Self->Is( $ExitCode,                        0, 'cleanup: exit code 0' );
+$Self->Is( $Report->{counts}->{invalidated}, 1, 'cleanup: one company invalidated' );
+my %Gone = $CustomerCompanyObject->CustomerCompanyGet( CustomerID => $Expected[2]->{Id} );
+$Self->Is( $Gone{ValidID}, 2, 'cleanup: the removed Account is invalid, not deleted' );
+
+# More than the allowed share: refused without --force.
+$SalesForceObject->Delete( IDs => [ map { $_->{Id} } @Expected[ 3 .. 7 ] ] );
+( $ExitCode, $Report ) = $Run->();
+$Self->Is( $ExitCode,                        2, 'share exceeded: exit code 2' );
+$Self->Is( $Report->{counts}->{invalidated}, 0, 'share exceeded: nothing invalidated' );
+( $ExitCode, $Report ) = $Run->('--force');
+$Self->Is( $ExitCode,                        0, 'with --force: exit code 0' );
+$Self->Is( $Report->{counts}->{invalidated}, 5, 'with --force: the five companies invalidated' );
+
+# Restore the state file.
+if ($StateBefore) {
+    $Kernel::OM->Get('Kernel::System::Main')->FileWrite(
+        Location => $StateFile,
+        Content  => $StateBefore,
+    );
+}
+else {
+    unlink $StateFile;
+}
+$StopFake->();
+
+# cleanup of the database is done by RestoreDatabase
+
+1;

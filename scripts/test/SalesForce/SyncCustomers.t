@@ -1,0 +1,201 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (GPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
+# --
+
+# Admin::SalesForce::SyncCustomers (Account owners) end to end inside a real OTRS 6, against
+# the fake Salesforce org of this package's source tree:
+#   FAKE_SALESFORCE_BIN=/path/to/fake-salesforce \
+#     bin/otrs.Console.pl Dev::UnitTest::Run --directory SalesForce
+# Without FAKE_SALESFORCE_BIN the test says so and checks nothing else.
+
+use strict;
+use warnings;
+use utf8;
+
+use vars (qw($Self));
+
+use File::Temp();
+use JSON::PP();
+use POSIX();
+use Time::HiRes();
+
+my $FakeBinary = $ENV{FAKE_SALESFORCE_BIN};
+if ( !$FakeBinary || !-x $FakeBinary ) {
+    $Self->True(
+        1,
+        'SKIPPED: set FAKE_SALESFORCE_BIN to the fake-salesforce binary to run the SalesForce sync tests',
+    );
+    return 1;
+}
+
+$Kernel::OM->ObjectParamAdd(
+    'Kernel::System::UnitTest::Helper' => {
+        RestoreDatabase => 1,
+    },
+);
+my $Helper       = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
+my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
+
+# Start the fake org (its first stdout line is a JSON object with the URLs and
+# credentials) and stop it at the end of this file.
+my $FakeDir = File::Temp::tempdir( CLEANUP => 1 );
+my $FakePID = fork();
+die "fork: $!" if !defined $FakePID;
+if ( !$FakePID ) {
+    open STDOUT, '>', "$FakeDir/stdout" or POSIX::_exit(126);    ## no critic
+    open STDERR, '>', "$FakeDir/stderr" or POSIX::_exit(126);    ## no critic
+    exec $FakeBinary, '--listen', '127.0.0.1:0', '--tls', '--generate', 'accounts=30,owners=4,contacts=40'
+        or POSIX::_exit(127);
+}
+my $Info;
+for my $Try ( 1 .. 300 ) {
+    if ( open my $FH, '<', "$FakeDir/stdout" ) {                 ## no critic
+        my $Line = <$FH>;
+        close $FH;
+        if ( $Line && $Line =~ m{\n\z}smx ) {
+            $Info = JSON::PP->new()->decode($Line);
+            last;
+        }
+    }
+    Time::HiRes::sleep(0.1);
+}
+my $StopFake = sub {
+    kill 'TERM', $FakePID;
+    waitpid $FakePID, 0;
+};
+if ( !$Self->True( $Info, 'fake Salesforce org started' ) ) {
+    $StopFake->();
+    return 1;
+}
+
+# Point the package at the fake; keep e-mail checks off (no DNS in tests).
+my %Settings = (
+    'SalesForceModule'                                   => 1,
+    'SalesForceModule::AuthFlow'                         => 'soap-login',
+    'SalesForceModule::AuthUser'                         => $Info->{username},
+    'SalesForceModule::AuthPassword'                     => $Info->{password},
+    'SalesForceModule::AuthSecToken'                     => $Info->{security_token},
+    'SalesForceModule::Proxy'                            => $Info->{soap_login_url},
+    'SalesForceModule::CAFile'                           => $Info->{ca_file},
+    'SalesForceModule::ValidData'                        => 1,
+    'SalesForceModule::Customers::Mode'                  => 'AccountOwner',
+    'SalesForceModule::Customers::DeleteOld'             => '005*',
+    'SalesForceModule::Customers::DefaultCustomerID'     => 'SalesForceUnitTest',
+    'SalesForceModule::Customers::Where'                 => '',
+    'SalesForceModule::Cleanup::Action'                  => 'invalidate',
+    'SalesForceModule::Cleanup::MaxSharePercent'         => 10,
+    'SalesForceModule::Customers::AddAttributesToParams' => { UserTitle => 'Owner.Title' },
+    'CheckEmailAddresses'                                => 0,
+);
+for my $Key ( sort keys %Settings ) {
+    $Helper->ConfigSettingChange(
+        Valid => 1,
+        Key   => $Key,
+        Value => $Settings{$Key},
+    );
+}
+
+# The sync's state file is not part of the database: keep and restore it.
+my $StateFile = $ConfigObject->Get('Home') . '/var/salesforce-sync/customers.json';
+my $StateBefore;
+if ( -e $StateFile ) {
+    $StateBefore = $Kernel::OM->Get('Kernel::System::Main')->FileRead( Location => $StateFile );
+}
+
+my $SalesForceObject   = $Kernel::OM->Get('Kernel::System::SalesForce');
+my $CustomerUserObject = $Kernel::OM->Get('Kernel::System::CustomerUser');
+
+# What Salesforce holds: the owners of the (valid) Accounts and what they own.
+my $Accounts = $SalesForceObject->DoQuery( Query => 'SELECT Id, Name, OwnerId FROM Account' ) || [];
+my %Owned;
+for my $Account ( grep { $_->{Name} !~ m{\A\*}smx } @{$Accounts} ) {
+    push @{ $Owned{ $Account->{OwnerId} } }, $Account->{Id};
+}
+my @Owners = sort keys %Owned;
+$Self->True( scalar @Owners >= 2, 'the fake org has Account owners: ' . scalar @Owners );
+
+my $Run = sub {
+    my (@Arguments)   = @_;
+    my $CommandObject = $Kernel::OM->Get('Kernel::System::Console::Command::Admin::SalesForce::SyncCustomers');
+    my $Output        = '';
+    my $ExitCode;
+    {
+        local *STDOUT;
+        open STDOUT, '>:encoding(UTF-8)', \$Output;    ## no critic
+        $ExitCode = $CommandObject->Execute( ( $> == 0 ? '--allow-root' : () ), '--json', @Arguments );
+        close STDOUT;
+    }
+    my $Report = eval { JSON::PP->new()->utf8()->decode($Output) } || {};
+    return ( $ExitCode, $Report );
+};
+
+my ( $ExitCode, $Report ) = $Run->();
+$Self->Is( $ExitCode,                    0,              'first run: exit code 0' );
+$Self->Is( $Report->{counts}->{created}, scalar @Owners, 'first run: one customer user per Account owner' );
+
+for my $Owner (@Owners) {
+    my %User = $CustomerUserObject->CustomerUserDataGet( User => $Owner );
+    $Self->True( scalar %User, "owner $Owner is a customer user" );
+    $Self->Is( $User{UserCustomerID}, 'SalesForceUnitTest', "owner $Owner: UserCustomerID is DefaultCustomerID" );
+    $Self->IsDeeply(
+        [ $CustomerUserObject->CustomerUserCustomerMemberList( CustomerUserID => $User{UserLogin} // $Owner ) ],
+        [ sort @{ $Owned{$Owner} } ],
+        "owner $Owner: member of every Account owned",
+    );
+}
+
+( $ExitCode, $Report ) = $Run->();
+$Self->Is( $ExitCode, 0, 'second run: exit code 0' );
+$Self->IsDeeply(
+    [ map { $Report->{counts}->{$_} } qw(created updated invalidated deleted failed) ],
+    [ 0, 0, 0, 0, 0 ],
+    'second run: no writes',
+);
+
+# An Account changes hands: one membership moves.
+if ( @Owners >= 2 ) {
+    my $From    = $Owners[0];
+    my $To      = $Owners[1];
+    my $Account = $Owned{$From}->[0];
+    $SalesForceObject->Update(
+        Type => 'Account',
+        Data => {
+            id      => $Account,
+            OwnerId => $To,
+        },
+    );
+    ( $ExitCode, $Report ) = $Run->();
+    $Self->Is( $ExitCode, 0, 'owner change: exit code 0' );
+    $Self->True(
+        scalar( grep { $_ eq $Account } $CustomerUserObject->CustomerUserCustomerMemberList( CustomerUserID => $To ) ),
+        'owner change: the new owner is a member',
+    );
+    if ( @{ $Owned{$From} } > 1 ) {
+        $Self->False(
+            scalar(
+                grep { $_ eq $Account } $CustomerUserObject->CustomerUserCustomerMemberList( CustomerUserID => $From )
+            ),
+            'owner change: the old owner is no longer a member',
+        );
+    }
+}
+
+# Restore the state file.
+if ($StateBefore) {
+    $Kernel::OM->Get('Kernel::System::Main')->FileWrite(
+        Location => $StateFile,
+        Content  => $StateBefore,
+    );
+}
+else {
+    unlink $StateFile;
+}
+$StopFake->();
+
+# cleanup of the database is done by RestoreDatabase
+
+1;

@@ -1,0 +1,39 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (GPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
+# --
+
+# tools/demo-plan (make demo without OTRS): it must start the fake with the
+# sample data, plan against an empty OTRS and print the three tables.
+
+use strict;
+use warnings;
+use utf8;
+
+use FindBin qw($Bin);
+use Test::More;
+
+use SalesForceTest::Fake;
+
+plan skip_all => 'fake-salesforce not built (cargo build -p fake-salesforce)' if !SalesForceTest::Fake->Available();
+plan skip_all => 'SalesForce::XS not built (make xs)'                         if !eval { require SalesForce::XS; 1 };
+
+my @Include = map {"-I$_"} grep { !ref } @INC;
+for my $Mode (qw(AccountOwner Contact)) {
+    my $Output = qx{$^X @Include $Bin/../tools/demo-plan --mode $Mode 2>&1};
+    is( $?, 0, "$Mode: exit 0" ) or diag $Output;
+    like( $Output, qr/Customer companies to create: [1-9]\d*/,                     "$Mode: companies table" );
+    like( $Output, qr/Customer users to create: [1-9]\d*/,                         "$Mode: customer users table" );
+    like( $Output, qr/Company memberships to add \(customer_user_customer\): \d+/, "$Mode: memberships table" );
+    like( $Output, qr/\| CustomerID\s+\| Name/,                                    "$Mode: a table header" );
+    like( $Output, qr/names starting with \* are excluded/, "$Mode: skipped records with reasons" );
+}
+
+my $Output = qx{$^X @Include $Bin/../tools/demo-plan --mode Nonsense 2>&1};
+isnt( $?, 0, 'a bad --mode is refused' );
+like( $Output, qr/--mode must be AccountOwner or Contact/, '... with a clear message' );
+
+done_testing();

@@ -1,0 +1,216 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (GPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
+# --
+
+package Kernel::Config;
+
+use strict;
+use warnings;
+
+use Carp           qw(croak);
+use File::Basename qw(dirname);
+use File::Spec;
+use XML::LibXML;
+
+our @ObjectDependencies = ();
+
+# Settings that tests want every new Kernel::Config to see, like the
+# ZZZZUnitTest*.pm files OTRS's Helper->ConfigSettingChange() writes:
+#   local $Kernel::Config::TestSettings{'SalesForceModule::AuthFlow'} = 'oauth-jwt';
+# Keys may use '###' (A###B sets $Config->{A}->{B}); the value undef removes a key.
+our %TestSettings;
+
+=head1 NAME
+
+Kernel::Config - test stand-in of the OTRS 6 configuration object
+
+=head1 DESCRIPTION
+
+Loads the shipped SysConfig defaults from C<Kernel/Config/Files/XML/*.xml> of this
+repository (C<$ENV{SALESFORCE_CONFIG_XML_DIR}> may point elsewhere) the way a
+deployment would: a setting with C<Valid="0"> does not exist, C<A###B> becomes
+C<< $Config->{A}->{B} >>, Select gives the selected value, Hash/Array give refs.
+C<Get('A###B')> returns undef, as in real OTRS.
+
+=head1 PUBLIC INTERFACE
+
+=head2 new()
+
+    my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
+
+=cut
+
+sub new {
+    my ( $Type, %Param ) = @_;
+
+    my $Self = bless {}, $Type;
+
+    $Self->{Home} = $ENV{OTRS_HOME} || File::Spec->rel2abs( File::Spec->catdir( dirname(__FILE__), '..', '..', '..' ) );
+
+    my $Directory = $ENV{SALESFORCE_CONFIG_XML_DIR}
+        || File::Spec->catdir( $Self->{Home}, 'Kernel', 'Config', 'Files', 'XML' );
+
+    if ( -d $Directory ) {
+        opendir my $DirHandle, $Directory or croak "Cannot read $Directory: $!";    ## no critic
+        my @Files = sort grep {/\.xml\z/} readdir $DirHandle;
+        closedir $DirHandle;
+        for my $File (@Files) {
+            $Self->_LoadXML( File::Spec->catfile( $Directory, $File ) );
+        }
+    }
+
+    for my $Key ( sort keys %TestSettings ) {
+        $Self->Set(
+            Key   => $Key,
+            Value => $TestSettings{$Key},
+        );
+    }
+
+    return $Self;
+}
+
+=head2 Get()
+
+    my $Value = $ConfigObject->Get('SalesForceModule::AuthUser');
+    my $Task  = $ConfigObject->Get('Daemon::SchedulerCronTaskManager::Task')->{SalesForceSyncCompanies};
+
+A plain key lookup: C<Get('A###B')> is undef.
+
+=cut
+
+sub Get {
+    my ( $Self, $Key ) = @_;
+
+    return if !defined $Key;
+    return $Self->{$Key};
+}
+
+=head2 Set()
+
+    $ConfigObject->Set(
+        Key   => 'SalesForceModule::APIVersion',
+        Value => '64.0',
+    );
+
+C<Key> may contain C<###>. A Value of undef removes the key.
+
+=cut
+
+sub Set {
+    my ( $Self, %Param ) = @_;
+
+    if ( !defined $Param{Key} || $Param{Key} eq '' ) {
+        croak 'Need Key!';
+    }
+
+    my @Parts = split /###/, $Param{Key};
+    my $Last  = pop @Parts;
+    my $Node  = $Self;
+    for my $Part (@Parts) {
+        if ( ref $Node->{$Part} ne 'HASH' ) {
+            $Node->{$Part} = {};
+        }
+        $Node = $Node->{$Part};
+    }
+
+    if ( defined $Param{Value} ) {
+        $Node->{$Last} = $Param{Value};
+    }
+    else {
+        delete $Node->{$Last};
+    }
+    return 1;
+}
+
+=begin Internal:
+
+=cut
+
+sub _LoadXML {
+    my ( $Self, $File ) = @_;
+
+    my $Document = XML::LibXML->load_xml( location => $File );
+    my $Root     = $Document->documentElement();
+
+    if ( $Root->nodeName() ne 'otrs_config' || ( $Root->getAttribute('version') // '' ) ne '2.0' ) {
+        croak "Invalid XML format found in $File (version must be 2.0)!";
+    }
+
+    SETTING:
+    for my $Setting ( $Root->getChildrenByTagName('Setting') ) {
+        next SETTING if ( $Setting->getAttribute('Valid') // '1' ) ne '1';
+
+        my $Name = $Setting->getAttribute('Name');
+        my ($Value) = $Setting->getChildrenByTagName('Value');
+        next SETTING if !$Value;
+
+        $Self->Set(
+            Key   => $Name,
+            Value => _ValueOf($Value),
+        );
+    }
+    return 1;
+}
+
+# Converts the content of a <Value> (or of a Hash/Array <Item>) to Perl data.
+sub _ValueOf {
+    my ($Node) = @_;
+
+    my @Elements = grep { $_->nodeType() == XML_ELEMENT_NODE } $Node->childNodes();
+
+    if ( !@Elements ) {
+        return $Node->textContent();
+    }
+
+    my $First = $Elements[0];
+    my $Name  = $First->nodeName();
+
+    if ( $Name eq 'Hash' ) {
+        my %Hash;
+        ITEM:
+        for my $Item ( $First->getChildrenByTagName('Item') ) {
+            $Hash{ $Item->getAttribute('Key') } = _ItemValue($Item);
+        }
+        return \%Hash;
+    }
+    if ( $Name eq 'Array' ) {
+        return [ map { _ItemValue($_) } $First->getChildrenByTagName('Item') ];
+    }
+    if ( $Name eq 'Item' ) {
+        return _ItemValue($First);
+    }
+
+    croak "Unknown element <$Name> in a setting value";
+}
+
+sub _ItemValue {
+    my ($Item) = @_;
+
+    my $ValueType = $Item->getAttribute('ValueType') // 'String';
+    if ( $ValueType eq 'Select' ) {
+        return $Item->getAttribute('SelectedID');
+    }
+
+    my @Elements = grep { $_->nodeType() == XML_ELEMENT_NODE } $Item->childNodes();
+    if (@Elements) {
+        return _ValueOf($Item);
+    }
+    return $Item->textContent();
+}
+
+=end Internal:
+
+=cut
+
+1;
+
+=head1 TERMS AND CONDITIONS
+
+This is a test stand-in; it contains no OTRS code. This software comes with
+ABSOLUTELY NO WARRANTY.
+
+=cut

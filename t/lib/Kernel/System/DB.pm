@@ -1,0 +1,365 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (GPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
+# --
+
+package Kernel::System::DB;
+
+# CI stand-in for the OTRS 6 database layer. It holds the few tables the
+# sync reads (customer_company, customer_user, customer_user_customer,
+# customer_preferences, ticket) as in-memory rows and answers the small SQL
+# subset the sync issues:
+#
+#   SELECT [DISTINCT] col, col, ... FROM table [WHERE col = ?] [ORDER BY col]
+#   DELETE FROM table WHERE col = ?
+#
+# Anything else is logged as an error and fails, like a DB error would.
+# The CustomerCompany/CustomerUser stand-ins keep their rows here (through
+# the StandIn* methods), so SELECTs see what the API wrote. Unique keys are
+# enforced as in the OTRS schema (customer_company.customer_id and .name,
+# customer_user.login), with the DB error message shape of Kernel::System::DB.
+
+use strict;
+use warnings;
+
+our @ObjectDependencies = (
+    'Kernel::System::Log',
+);
+
+my %UniqueKeys = (
+    customer_company => [ [ 'customer_id', 'customer_company_pkey' ], [ 'name', 'customer_company_name' ] ],
+    customer_user    => [ [ 'login',       'customer_user_login' ] ],
+);
+
+sub new {
+    my ( $Type, %Param ) = @_;
+
+    my $Self = {
+        Tables => {
+            customer_company       => [],
+            customer_user          => [],
+            customer_user_customer => [],
+            customer_preferences   => [],
+            ticket                 => [],
+        },
+        Cursor       => [],
+        QueryLog     => [],
+        StandInCalls => {},
+    };
+    return bless $Self, $Type;
+}
+
+sub Prepare {
+    my ( $Self, %Param ) = @_;
+
+    my $LogObject = $Kernel::OM->Get('Kernel::System::Log');
+    $Self->{Cursor} = [];
+
+    if ( !$Param{SQL} ) {
+        $LogObject->Log(
+            Priority => 'error',
+            Message  => 'Need SQL!',
+        );
+        return;
+    }
+    my @Bind;
+    if ( $Param{Bind} ) {
+        @Bind = $Self->_Bind( $Param{Bind} );
+        return if !$Self->{BindOk};
+    }
+
+    push @{ $Self->{QueryLog} }, $Param{SQL};
+    $Self->{StandInCalls}->{Prepare}++;
+
+    my $SQL = $Param{SQL};
+    $SQL =~ s{\s+}{ }smxg;
+    $SQL =~ s{^\s+|\s+$}{}smxg;
+
+    my $Match = $SQL =~ m{
+        \A SELECT \s+ (DISTINCT \s+)? (.+?) \s+ FROM \s+ (\w+)
+        (?: \s+ WHERE \s+ (\w+) \s* = \s* \? )?
+        (?: \s+ ORDER \s+ BY \s+ (\w+) )?
+        \z
+    }smxi;
+    if ( !$Match ) {
+        $LogObject->Log(
+            Priority => 'error',
+            Message  => "Stand-in DB does not understand this statement, SQL: '$Param{SQL}'",
+        );
+        return;
+    }
+    my ( $Distinct, $ColumnList, $Table, $WhereColumn, $OrderColumn ) = ( $1, $2, lc $3, $4, $5 );
+    my $Rows = $Self->{Tables}->{$Table};
+    if ( !$Rows ) {
+        $LogObject->Log(
+            Priority => 'error',
+            Message  => "relation \"$Table\" does not exist, SQL: '$Param{SQL}'",
+        );
+        return;
+    }
+    my @Columns = map { my $C = $_; $C =~ s{^\s+|\s+$}{}smxg; lc $C } split m{,}, $ColumnList;
+
+    my @Selected = @{$Rows};
+    if ($WhereColumn) {
+        my $Value = $Bind[0];
+        @Selected = grep { defined $_->{ lc $WhereColumn } && $_->{ lc $WhereColumn } eq $Value } @Selected;
+    }
+    if ($OrderColumn) {
+        @Selected = sort { ( $a->{ lc $OrderColumn } // '' ) cmp( $b->{ lc $OrderColumn } // '' ) } @Selected;
+    }
+
+    my @Result;
+    my %Seen;
+    for my $Row (@Selected) {
+        for my $Column (@Columns) {
+            if ( !exists $Self->_ColumnsOf($Table)->{$Column} ) {
+                $LogObject->Log(
+                    Priority => 'error',
+                    Message  => "column \"$Column\" does not exist, SQL: '$Param{SQL}'",
+                );
+                return;
+            }
+        }
+        my @Values = map { $Row->{$_} } @Columns;
+        if ($Distinct) {
+            my $Key = join "\x{0}", map { $_ // "\x{1}" } @Values;
+            next if $Seen{$Key}++;
+        }
+        push @Result, \@Values;
+    }
+    if ( $Param{Start} ) {
+        splice @Result, 0, $Param{Start};
+    }
+    if ( $Param{Limit} && @Result > $Param{Limit} ) {
+        splice @Result, $Param{Limit};
+    }
+    $Self->{Cursor} = \@Result;
+    return 1;
+}
+
+sub FetchrowArray {
+    my ( $Self, %Param ) = @_;
+
+    my $Row = shift @{ $Self->{Cursor} };
+    return if !$Row;
+    return @{$Row};
+}
+
+sub SelectAll {
+    my ( $Self, %Param ) = @_;
+
+    return if !$Self->Prepare(%Param);
+    my @Rows;
+    while ( my @Row = $Self->FetchrowArray() ) {
+        push @Rows, [@Row];
+    }
+    return \@Rows;
+}
+
+sub Do {
+    my ( $Self, %Param ) = @_;
+
+    my $LogObject = $Kernel::OM->Get('Kernel::System::Log');
+    if ( !$Param{SQL} ) {
+        $LogObject->Log(
+            Priority => 'error',
+            Message  => 'Need SQL!',
+        );
+        return;
+    }
+    my @Bind;
+    if ( $Param{Bind} ) {
+        @Bind = $Self->_Bind( $Param{Bind} );
+        return if !$Self->{BindOk};
+    }
+
+    push @{ $Self->{QueryLog} }, $Param{SQL};
+    $Self->{StandInCalls}->{Do}++;
+
+    my $SQL = $Param{SQL};
+    $SQL =~ s{\s+}{ }smxg;
+    $SQL =~ s{^\s+|\s+$}{}smxg;
+    if ( $SQL =~ m{\A DELETE \s+ FROM \s+ (\w+) \s+ WHERE \s+ (\w+) \s* = \s* \? \z}smxi ) {
+        my ( $Table, $Column ) = ( lc $1, lc $2 );
+        my $Rows = $Self->{Tables}->{$Table};
+        if ( !$Rows ) {
+            $LogObject->Log(
+                Priority => 'error',
+                Message  => "relation \"$Table\" does not exist, SQL: '$Param{SQL}'",
+            );
+            return;
+        }
+        @{$Rows} = grep { !( defined $_->{$Column} && $_->{$Column} eq $Bind[0] ) } @{$Rows};
+        $Self->{StandInWrites}++;
+        return 1;
+    }
+    $LogObject->Log(
+        Priority => 'error',
+        Message  => "Stand-in DB does not understand this statement, SQL: '$Param{SQL}'",
+    );
+    return;
+}
+
+sub Quote {
+    my ( $Self, $Value, $Type ) = @_;
+
+    return if !defined $Value;
+    if ( $Type && ( $Type eq 'Integer' || $Type eq 'Number' ) ) {
+        return $Value if $Value =~ m{\A -? \d+ (?: \.\d+ )? \z}smx;
+        return;
+    }
+    $Value =~ s{'}{''}smxg;
+    return $Value;
+}
+
+sub Ping {
+    return 1;
+}
+
+# ---------------------------------------------------------------------------
+# Stand-in helpers, used by the CustomerCompany/CustomerUser stand-ins and by
+# tests. Not part of the OTRS API.
+
+sub StandInRows {
+    my ( $Self, $Table ) = @_;
+
+    return $Self->{Tables}->{$Table};
+}
+
+sub StandInInsert {
+    my ( $Self, %Param ) = @_;
+
+    my $Table = $Param{Table};
+    my $Row   = $Param{Row};
+    my $SQL   = "INSERT INTO $Table (" . join( ', ', sort keys %{$Row} ) . ') VALUES (...)';
+
+    for my $Column ( sort keys %{ $Self->_NotNull($Table) } ) {
+        if ( !defined $Row->{$Column} ) {
+            return $Self->_DBError(
+                "null value in column \"$Column\" of relation \"$Table\" violates not-null constraint", $SQL
+            );
+        }
+    }
+    for my $Key ( @{ $UniqueKeys{$Table} || [] } ) {
+        my ( $Column, $Constraint ) = @{$Key};
+        if ( grep { defined $_->{$Column} && $_->{$Column} eq $Row->{$Column} } @{ $Self->{Tables}->{$Table} } ) {
+            return $Self->_DBError(
+                "duplicate key value violates unique constraint \"$Constraint\"", $SQL
+            );
+        }
+    }
+    push @{ $Self->{Tables}->{$Table} }, {%$Row};
+    $Self->{StandInWrites}++;
+    return 1;
+}
+
+sub StandInUpdate {
+    my ( $Self, %Param ) = @_;
+
+    my $Table = $Param{Table};
+    my $Where = $Param{Where};
+    my $Set   = $Param{Set};
+    my $SQL   = "UPDATE $Table SET " . join( ', ', map {"$_ = ?"} sort keys %{$Set} ) . ' WHERE ...';
+
+    my @Targets = grep { $Where->($_) } @{ $Self->{Tables}->{$Table} };
+    for my $Column ( sort keys %{ $Self->_NotNull($Table) } ) {
+        if ( exists $Set->{$Column} && !defined $Set->{$Column} ) {
+            return $Self->_DBError(
+                "null value in column \"$Column\" of relation \"$Table\" violates not-null constraint", $SQL
+            );
+        }
+    }
+    for my $Key ( @{ $UniqueKeys{$Table} || [] } ) {
+        my ( $Column, $Constraint ) = @{$Key};
+        next if !exists $Set->{$Column};
+        my %Target = map { ( "$_" => 1 ) } @Targets;
+        if (
+            grep { !$Target{"$_"} && defined $_->{$Column} && $_->{$Column} eq $Set->{$Column} }
+            @{ $Self->{Tables}->{$Table} }
+            )
+        {
+            return $Self->_DBError( "duplicate key value violates unique constraint \"$Constraint\"", $SQL );
+        }
+    }
+    for my $Row (@Targets) {
+        %{$Row} = ( %{$Row}, %{$Set} );
+    }
+    $Self->{StandInWrites}++;
+    return 1;
+}
+
+sub StandInDelete {
+    my ( $Self, %Param ) = @_;
+
+    my $Rows = $Self->{Tables}->{ $Param{Table} };
+    @{$Rows} = grep { !$Param{Where}->($_) } @{$Rows};
+    $Self->{StandInWrites}++;
+    return 1;
+}
+
+sub _NotNull {
+    my ( $Self, $Table ) = @_;
+
+    my %NotNull = (
+        customer_company => [qw(customer_id name valid_id create_time change_time create_by change_by)],
+        customer_user    => [
+            qw(login email customer_id first_name last_name valid_id create_time change_time create_by change_by)
+        ],
+        customer_user_customer => [qw(user_id customer_id)],
+    );
+    return { map { $_ => 1 } @{ $NotNull{$Table} || [] } };
+}
+
+sub _ColumnsOf {
+    my ( $Self, $Table ) = @_;
+
+    my %Columns = (
+        customer_company => [
+            qw(customer_id name street zip city country url comments valid_id create_time change_time create_by change_by)
+        ],
+        customer_user => [
+            qw(id login email customer_id pw title first_name last_name phone fax mobile street zip city country
+                comments valid_id create_time change_time create_by change_by)
+        ],
+        customer_user_customer => [qw(user_id customer_id create_time create_by change_time change_by)],
+        customer_preferences   => [qw(user_id preferences_key preferences_value)],
+        ticket                 => [qw(id tn customer_id customer_user_id archive_flag)],
+    );
+    return { map { $_ => 1 } @{ $Columns{$Table} || [] } };
+}
+
+sub _DBError {
+    my ( $Self, $Error, $SQL ) = @_;
+
+    $Kernel::OM->Get('Kernel::System::Log')->Log(
+        Priority => 'error',
+        Caller   => 1,
+        Message  => "ERROR:  $Error, SQL: '$SQL'",
+    );
+    return;
+}
+
+sub _Bind {
+    my ( $Self, $Bind ) = @_;
+
+    $Self->{BindOk} = 1;
+    my @Values;
+    for my $Item ( @{$Bind} ) {
+        if ( ref $Item ne 'SCALAR' ) {
+            $Kernel::OM->Get('Kernel::System::Log')->Log(
+                Priority => 'error',
+                Caller   => 1,
+                Message  => 'No SCALAR param in Bind!',
+            );
+            $Self->{BindOk} = 0;
+            return;
+        }
+        push @Values, ${$Item};
+    }
+    return @Values;
+}
+
+1;

@@ -1,0 +1,615 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (GPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
+# --
+
+# The OTRS package: tools/build-opm, tools/check-opm, the .sopm's Code blocks and
+# var/packagesetup/SalesForceCustomerSync.pm. Needs the XS build
+# (cd perl/SalesForce-XS && perl Makefile.PL && make); "make test" builds it first.
+
+use strict;
+use warnings;
+
+use Cwd            qw(abs_path);
+use File::Basename qw(dirname);
+use File::Copy     qw(copy);
+use File::Path     qw(make_path);
+use File::Temp     qw(tempdir);
+use MIME::Base64   qw(encode_base64 decode_base64);
+use Test::More;
+
+my $Root      = abs_path( dirname(__FILE__) . '/..' );
+my $NativeDir = "$Root/perl/SalesForce-XS/blib";
+my $SOPM      = "$Root/SalesForce-Customer-Sync-CE.sopm";
+my $BuildOPM  = "$Root/tools/build-opm";
+my $CheckOPM  = "$Root/tools/check-opm";
+
+for my $Needed ( "$NativeDir/lib/SalesForce/XS.pm", "$NativeDir/arch/auto/SalesForce/XS/XS.so" ) {
+    if ( !-f $Needed ) {
+        plan skip_all => "the XS build is absent ($Needed); build it with: "
+            . 'cd perl/SalesForce-XS && perl Makefile.PL && make (make test does this first)';
+    }
+}
+
+require $BuildOPM;                                             ## no critic
+require "$Root/var/packagesetup/SalesForceCustomerSync.pm";    ## no critic
+
+my $Work = tempdir(
+    'package-t-XXXXXX',
+    TMPDIR  => 1,
+    CLEANUP => 1
+);
+
+# Runs a command without a shell; returns ( exit code, STDOUT and STDERR together ).
+sub Run {
+    my (%Param) = @_;
+    local %ENV = ( %ENV, %{ $Param{Env} || {} } );
+    delete local $ENV{PERL5LIB};
+    my $Pid = open my $Pipe, '-|';    ## no critic
+    die "fork: $!" if !defined $Pid;
+    if ( !$Pid ) {
+        open STDERR, '>&', \*STDOUT;    ## no critic
+        exec { $Param{Command}->[0] } @{ $Param{Command} };
+        die "exec $Param{Command}->[0]: $!";
+    }
+    local $/;
+    my $Output = <$Pipe> // '';
+    close $Pipe;
+    return ( $? >> 8, $Output );
+}
+
+sub Slurp {
+    my ($Path) = @_;
+    open my $FH, '<:raw', $Path or die "$Path: $!";    ## no critic
+    local $/;
+    return scalar <$FH>;
+}
+
+sub Spew {
+    my ( $Path, $Content ) = @_;
+    make_path( dirname($Path) );
+    open my $FH, '>:raw', $Path or die "$Path: $!";    ## no critic
+    print {$FH} $Content;
+    close $FH;
+    return $Path;
+}
+
+my %BuildEnv = (
+    SOURCE_DATE_EPOCH => '1700000000',
+    OPM_BUILD_HOST    => 'build.example.org',
+);
+
+sub Build {
+    my (%Param) = @_;
+    return Run(
+        Command => [ $^X, $BuildOPM, '--output-dir', $Param{OutputDir}, @{ $Param{Arguments} || [] } ],
+        Env     => { %BuildEnv, %{ $Param{Env} || {} } },
+    );
+}
+
+my ($Version) = Slurp($SOPM) =~ m{<Version>([^<]+)</Version>}xms;
+my $Name = "SalesForce-Customer-Sync-CE-$Version.opm";
+
+# ---------------------------------------------------------------- build and check
+my ( $ExitCode, $Output ) = Build( OutputDir => "$Work/a" );
+is( $ExitCode, 0, 'build-opm succeeds' ) or diag $Output;
+my $Package = "$Work/a/$Name";
+ok( -f $Package, "it writes $Name" ) or BAIL_OUT("no package built: $Output");
+is( ( stat $Package )[2] & oct(777), oct(644), 'the package file has mode 644' );
+
+( $ExitCode, $Output ) = Run( Command => [ $^X, $CheckOPM, $Package ] );
+is( $ExitCode, 0, 'check-opm passes on the fresh build' ) or diag $Output;
+like( $Output, qr{^ok:\s+XS\.pm and XS\.so were loaded from the unpacked package$}ms, 'the native part loads' );
+like( $Output, qr{^ok:\s+SalesForce::XS::version\(\) returns \S+}ms,                  'version() answers' );
+unlike( $Output, qr{^FAIL}xms, 'no check failed' );
+
+my $Text = Slurp($Package);
+like( $Text, qr{<BuildDate>2023-11-14 22:13:20</BuildDate>}ms,  'BuildDate comes from SOURCE_DATE_EPOCH, in UTC' );
+like( $Text, qr{<BuildHost>build\.example\.org</BuildHost>}xms, 'BuildHost comes from OPM_BUILD_HOST' );
+like(
+    $Text, qr{<File Location="Kernel/cpan-lib/auto/SalesForce/XS/XS\.so" Permission="644" Encode="Base64">}ms,
+    'the .so is packaged under Kernel/cpan-lib/auto, Base64-encoded'
+);
+is(
+    decode_base64( ( $Text =~ m{Location="Kernel/cpan-lib/auto/SalesForce/XS/XS\.so"[^>]*>([^<]*)<}xms )[0] ),
+    Slurp("$NativeDir/arch/auto/SalesForce/XS/XS.so"),
+    'the packaged .so is byte-for-byte the built one'
+);
+
+# an independent XML parser agrees that it is well-formed
+SKIP: {
+    my $Python = ( grep { -x "$_/python3" } split /:/, $ENV{PATH} // '' )[0];
+    skip 'python3 is not installed', 1 if !$Python;
+    my ( $PyExit, $PyOutput ) = Run(
+        Command => [
+            "$Python/python3", '-c',
+            'import sys, xml.etree.ElementTree as ET; r = ET.parse(sys.argv[1]).getroot(); '
+                . 'print(r.tag, len(r.findall("Filelist/File")))',
+            $Package,
+        ],
+    );
+    like( $PyOutput, qr{\A otrs_package \s \d+}xms, 'python3 xml.etree (expat) parses the package' )
+        or diag "exit $PyExit: $PyOutput";
+}
+
+# ---------------------------------------------------------------- reproducible
+( $ExitCode, $Output ) = Build( OutputDir => "$Work/b" );
+is( $ExitCode, 0, 'a second build succeeds' ) or diag $Output;
+my $Again = Slurp("$Work/b/$Name");
+ok( $Again eq $Text, 'the same sources and SOURCE_DATE_EPOCH give identical bytes' ) or diag(
+    'differing lines (a source changed between the builds?): ',
+    join ', ', map { substr( $_, 0, 80 ) } grep { index( $Again, $_ ) < 0 } split /\n/, $Text
+);
+
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/c",
+    Env       => { SOURCE_DATE_EPOCH => '1700086400' },
+);
+my $Later = Slurp("$Work/c/$Name");
+isnt( $Later, $Text, 'another SOURCE_DATE_EPOCH gives another BuildDate' );
+is(
+    $Later =~ s{<BuildDate>[^<]*</BuildDate>}{}r,
+    $Text  =~ s{<BuildDate>[^<]*</BuildDate>}{}r,
+    'apart from BuildDate the bytes are the same'
+);
+
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/d",
+    Env       => { SOURCE_DATE_EPOCH => 'yesterday' },
+);
+isnt( $ExitCode, 0, 'a SOURCE_DATE_EPOCH that is not a number is refused' );
+like( $Output, qr{SOURCE_DATE_EPOCH must be a number}ms, '... with a clear message' );
+
+# ---------------------------------------------------------------- what check-opm catches
+sub CheckCopy {
+    my ( $Label, $Content, @Options ) = @_;
+    my $Path = Spew( "$Work/tampered/$Label/$Name", $Content );
+
+    # loading the native part is checked once above and in the 'native' case; skip it elsewhere
+    @Options = ( '--no-load', @Options ) if $Label ne 'native';
+    return Run( Command => [ $^X, $CheckOPM, @Options, $Path ] );
+}
+
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/old",
+    Arguments => [ '--version', '6.0.1' ],
+);
+is( $ExitCode, 0, 'build-opm --version 6.0.1 builds' ) or diag $Output;
+( $ExitCode, $Output ) = Run(
+    Command => [ $^X, $CheckOPM, '--version', '6.0.1', "$Work/old/SalesForce-Customer-Sync-CE-6.0.1.opm" ]
+);
+is( $ExitCode, 1, 'check-opm fails a package with version 6.0.1' );
+like( $Output, qr{^FAIL:.*above\s6\.0\.1}xms, '... saying the version must be above 6.0.1' );
+
+my $DocBase64 = encode_base64( Slurp("$Root/doc/en/SalesForce.md"), '' );
+( $ExitCode, $Output ) = CheckCopy(
+    'content',
+    $Text =~ s{\Q$DocBase64\E}{encode_base64( "tampered\n", '' )}er,
+);
+is( $ExitCode, 1, 'check-opm fails when a file differs from its source' );
+like(
+    $Output,
+    qr{^FAIL:\s+doc/en/SalesForce\.md\sdiffers\sfrom\sits\ssource.*MD5}xms,
+    '... naming the file and the MD5s'
+);
+
+( $ExitCode, $Output ) = CheckCopy( 'vendor', $Text =~ s{\s*<Vendor>[^<]*</Vendor>}{}r );
+is( $ExitCode, 1, 'check-opm fails without <Vendor>' );
+like( $Output, qr{^FAIL:\s+<Vendor>\sis\smissing}xms, '... naming the element' );
+
+( $ExitCode, $Output ) = CheckCopy( 'truncated', substr( $Text, 0, int( length($Text) / 2 ) ) );
+is( $ExitCode, 1, 'check-opm fails a truncated package' );
+like( $Output, qr{^FAIL:.*not\swell-formed}xms, '... as not well-formed XML' );
+
+( $ExitCode, $Output ) = CheckCopy(
+    'permission',
+    $Text =~ s{(Location="Kernel/System/SalesForce\.pm" Permission=")644}{${1}600}r,
+);
+is( $ExitCode, 1, 'check-opm fails a changed permission' );
+like( $Output, qr{^FAIL:\s+the\sFilelist\sdiffers}xms, '... as a Filelist that differs from the .sopm' );
+
+( $ExitCode, $Output ) = CheckCopy(
+    'base64',
+    $Text =~ s{(Location="doc/de/SalesForce\.md"[^>]*>)}{$1\%\%}r,
+);
+is( $ExitCode, 1, 'check-opm fails content that is not Base64' );
+like( $Output, qr{^FAIL:\s+file\sdoc/de/SalesForce\.md:.*Base64}xms, '... naming the file' );
+
+( $ExitCode, $Output ) = CheckCopy(
+    'native',
+    $Text
+        =~ s{(Location="Kernel/cpan-lib/auto/SalesForce/XS/XS\.so"[^>]*>)[^<]*}{$1 . encode_base64( "\x7fELF not really", '' )}er,
+    '--no-sources',
+);
+is( $ExitCode, 1, 'check-opm --no-sources fails a package whose XS.so does not load' );
+like( $Output, qr{^FAIL:\s+the\snative\spart\sdoes\snot\sload}xms, '... saying the native part does not load' );
+
+( $ExitCode, $Output ) = CheckCopy( 'code', $Text =~ s{(<CodeInstall Type="post">)}{$1 my \$X = ;}r );
+is( $ExitCode, 1, 'check-opm fails a Code block that does not compile' );
+like( $Output, qr{^FAIL:\s+<CodeInstall\sType="post">\scode\sdoes\snot\scompile}xms, '... naming the block' );
+
+# ---------------------------------------------------------------- what build-opm refuses
+my $MissingSOPM = Spew(
+    "$Work/missing/SalesForce-Customer-Sync-CE.sopm",
+    Slurp($SOPM)
+        =~ s{(<Filelist>)}{$1\n        <File Permission="644" Location="Kernel/System/SalesForce/NotThere.pm"/>}r,
+);
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/missing/out",
+    Arguments => [ '--sopm', $MissingSOPM, '--source-dir', $Root ],
+);
+is( $ExitCode, 1, 'build-opm fails when a listed file does not exist' );
+like( $Output, qr{do\snot\sexist:\s+Kernel/System/SalesForce/NotThere\.pm}xms, '... naming the file' );
+ok( !-e "$Work/missing/out/$Name", '... and writes no package' );
+
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/nonative",
+    Arguments => [ '--native-dir', "$Work/no-such-blib" ],
+);
+is( $ExitCode, 1, 'build-opm fails without the native build' );
+like(
+    $Output, qr{Kernel/cpan-lib/auto/SalesForce/XS/XS\.so.*perl\sMakefile\.PL\s&&\smake}xms,
+    '... naming XS.so and how to build it'
+);
+
+# a copy of the sources with one file too many beside the packaged ones
+my ( $SOPMRoot, $Files ) = SalesForceOPM::ReadSOPM($SOPM);
+for my $File ( @{$Files} ) {
+    next if $File->{Location} =~ m{\A Kernel/cpan-lib/}xms;
+    Spew( "$Work/copy/$File->{Location}", Slurp("$Root/$File->{Location}") );
+}
+copy( $SOPM, "$Work/copy/SalesForce-Customer-Sync-CE.sopm" ) or die "copy: $!";
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/copy/out",
+    Arguments => [ '--sopm', "$Work/copy/SalesForce-Customer-Sync-CE.sopm", '--native-dir', $NativeDir ],
+);
+is( $ExitCode, 0, 'build-opm builds from a copy of the sources' ) or diag $Output;
+Spew( "$Work/copy/Kernel/System/SalesForce/Forgotten.pm", "1;\n" );
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/copy/out2",
+    Arguments => [ '--sopm', "$Work/copy/SalesForce-Customer-Sync-CE.sopm", '--native-dir', $NativeDir ],
+);
+is( $ExitCode, 1, 'build-opm fails when a file beside packaged files is not listed' );
+like( $Output, qr{not\sin\sthe\sFilelist.*Kernel/System/SalesForce/Forgotten\.pm}xms, '... naming it' );
+
+for my $Bad (
+    [
+        'database',
+        '<DatabaseInstall><TableCreate Name="x"></TableCreate></DatabaseInstall>',
+        qr{DatabaseInstall.*not\ssupported}xms
+    ],
+    [ 'unknown',   '<Vendorr>x</Vendorr>',                       qr{unknown\selement\s<Vendorr>}xms ],
+    [ 'builddate', '<BuildDate>2020-01-01 00:00:00</BuildDate>', qr{<BuildDate>\sis\swritten\sby\sthe\sbuild}xms ],
+    )
+{
+    my ( $Label, $Element, $Expected ) = @{$Bad};
+    my $BadSOPM = Spew(
+        "$Work/bad-$Label/SalesForce-Customer-Sync-CE.sopm",
+        Slurp($SOPM) =~ s{(</otrs_package>)}{    $Element\n$1}r,
+    );
+    ( $ExitCode, $Output ) = Build(
+        OutputDir => "$Work/bad-$Label/out",
+        Arguments => [ '--sopm', $BadSOPM, '--source-dir', $Root ],
+    );
+    is( $ExitCode, 1, "build-opm refuses a .sopm with $Label" );
+    like( $Output, $Expected, '... with a message that says what is wrong' );
+}
+
+# a Code block without Type and with characters XML must escape: built as OTRS would, read back equal
+my $ExtraSOPM = Spew(
+    "$Work/extra/SalesForce-Customer-Sync-CE.sopm",
+    Slurp($SOPM)
+        =~ s{(</otrs_package>)}{    <CodeReinstall><![CDATA[ my \$A = 1 && 2 < 3 > 0; ]]></CodeReinstall>\n$1}r,
+);
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/extra/out",
+    Arguments => [ '--sopm', $ExtraSOPM, '--source-dir', $Root, '--native-dir', $NativeDir ],
+);
+is( $ExitCode, 0, 'build-opm builds a .sopm with an untyped Code block' ) or diag $Output;
+like(
+    Slurp("$Work/extra/out/$Name"),
+    qr{<CodeReinstall Type="post"> my \$A = 1 &amp;&amp; 2 &lt; 3 &gt; 0; </CodeReinstall>}ms,
+    '... writing Type="post" and escaping the code like PackageBuild'
+);
+( $ExitCode, $Output ) = Run(
+    Command => [ $^X, $CheckOPM, '--no-load', '--sopm', $ExtraSOPM, '--source-dir', $Root, "$Work/extra/out/$Name" ]
+);
+is( $ExitCode, 0, '... and check-opm reads it back equal to the .sopm' ) or diag $Output;
+
+# the XML parser itself
+for my $Case (
+    [ '<a><b></a>',             qr{closing\stag\s</a>\sdoes\snot\smatch\s<b>}xms ],
+    [ '<a>x & y</a>',           qr{'&'\sthat\sdoes\snot\sstart\san\sentity}xms ],
+    [ '<a x="1" x="2"/>',       qr{attribute\sx\sappears\stwice}xms ],
+    [ '<a>',                    qr{<a>\s\(line\s1\)\sis\snot\sclosed}xms ],
+    [ "<a/>\n<b/>",             qr{line\s2:\sa\ssecond\sroot\selement}xms ],
+    [ '<a><!-- x -- y --></a>', qr{'--'\sis\snot\sallowed}xms ],
+    [ "<a>\x01</a>",            qr{control\scharacter\s0x01}xms ],
+    [ '<!DOCTYPE a><a/>',       qr{DOCTYPE}xms ],
+    )
+{
+    my ( $Input, $Expected ) = @{$Case};
+    my $Parsed = eval { SalesForceOPM::ParseXML($Input) };
+    like( $@, $Expected, "ParseXML refuses " . ( $Input =~ s{\n}{\\n}gr =~ s{\x01}{\\x01}gr ) );
+}
+my $XMLRoot = SalesForceOPM::ParseXML(
+    qq{<?xml version="1.0" encoding="utf-8" ?>\n<a k="&quot;v&quot;"><b>&#x41;&#66;&lt;&amp;</b><![CDATA[<&>]]><c/>\xC3\xA4</a>}
+);
+is( $XMLRoot->{Attr}->{k},                               '"v"',       'ParseXML decodes entities in attributes' );
+is( $XMLRoot->{Children}->[0]->{Content},                'AB<&',      '... and numeric and named entities in text' );
+is( $XMLRoot->{Content},                                 "<&>\x{e4}", '... keeps CDATA as it is and decodes UTF-8' );
+is( scalar @{ $XMLRoot->{Children} },                    2,           '... and sees empty elements' );
+is( SalesForceOPM::CompareVersions( '6.1.0', '6.0.1' ),  1,           'CompareVersions: 6.1.0 > 6.0.1' );
+is( SalesForceOPM::CompareVersions( '6.0.10', '6.0.9' ), 1,           'CompareVersions: numeric, not string' );
+is( SalesForceOPM::CompareVersions( '6.0.1', '6.0.1' ),  0,           'CompareVersions: equal' );
+
+# ---------------------------------------------------------------- the setup module
+{
+
+    package TestLog;
+    sub new { my ( $Class, %Param ) = @_; return bless { Entries => [], %Param }, $Class }
+
+    sub Log {
+        my ( $Self, %Param ) = @_;
+        push @{ $Self->{Entries} }, \%Param;
+        print STDERR "LOG: $Param{Priority}: $Param{Message}\n" if $Self->{Echo};
+        return 1;
+    }
+
+    package TestConfig;
+    sub new { my ( $Class, %Config ) = @_; return bless {%Config}, $Class }
+    sub Get { my ( $Self,  $Key )    = @_; return $Self->{$Key} }
+
+    package TestSysConfig;
+
+    sub new {
+        my ( $Class, %Settings ) = @_;
+        return bless {
+            Settings => \%Settings,
+            Updates  => [],
+            Deploys  => []
+        }, $Class;
+    }
+    sub SettingGet    { my ( $Self, %Param ) = @_; return %{ $Self->{Settings}->{ $Param{Name} } || {} } }
+    sub SettingLock   { return 'GUID' }
+    sub SettingUnlock { return 1 }
+
+    sub SettingUpdate {
+        my ( $Self, %Param ) = @_;
+        push @{ $Self->{Updates} }, \%Param;
+        return ( Success => 1 );
+    }
+
+    sub ConfigurationDeploy {
+        my ( $Self, %Param ) = @_;
+        push @{ $Self->{Deploys} }, \%Param;
+        return ( Success => 1 );
+    }
+
+    package TestOM;
+
+    sub new { my ( $Class, %Objects ) = @_; return bless { Objects => \%Objects }, $Class }
+
+    sub Get {
+        my ( $Self, $Name ) = @_;
+        if ( $Name =~ m{\A var::packagesetup::}xms ) {
+            return $Self->{Objects}->{$Name} //= $Name->new();
+        }
+        return $Self->{Objects}->{$Name} // die "unexpected object $Name\n";
+    }
+}
+
+my $Setup  = var::packagesetup::SalesForceCustomerSync->new();
+my %Native = (
+    'Kernel/cpan-lib/SalesForce/XS.pm'         => Slurp("$NativeDir/lib/SalesForce/XS.pm"),
+    'Kernel/cpan-lib/auto/SalesForce/XS/XS.so' => Slurp("$NativeDir/arch/auto/SalesForce/XS/XS.so"),
+);
+my ( undef, $ExpectedVersion ) = Run(
+    Command => [
+        $^X, "-I$NativeDir/lib", "-I$NativeDir/arch", '-MSalesForce::XS', '-e', 'print SalesForce::XS::version()',
+    ],
+);
+
+my %Check = $Setup->NativeCheck( Files => \%Native );
+ok( $Check{Success}, 'NativeCheck: the built native part loads' ) or diag $Check{Message};
+is( $Check{Version}, $ExpectedVersion, '... and reports SalesForce::XS::version()' );
+
+%Check = $Setup->NativeCheck(
+    Files => { %Native, 'Kernel/cpan-lib/auto/SalesForce/XS/XS.so' => "not a shared object\n" },
+);
+ok( !$Check{Success}, 'NativeCheck: a broken XS.so does not pass' );
+like( $Check{Message}, qr{\S}xms, '... and the loader says why' );
+
+%Check = $Setup->NativeCheck( Files => { 'Kernel/cpan-lib/SalesForce/XS.pm' => "1;\n" } );
+ok( !$Check{Success}, 'NativeCheck: a package without XS.so does not pass' );
+like( $Check{Message}, qr{does\snot\scontain\sKernel/cpan-lib/auto/SalesForce/XS/XS\.so}xms, '... naming the file' );
+
+%Check = $Setup->NativeCheck( Directory => "$Work/no-such-dir" );
+ok( !$Check{Success}, 'NativeCheck: a missing directory does not pass' );
+
+# The CodeInstall pre block, run the way the package manager runs it: string eval, %Param{Structure}
+# with the decoded Filelist. Each case runs in a child process (it may exit, as on the console).
+my $Parsed         = SalesForceOPM::ParsePackageFile($Package);
+my ($FilelistNode) = grep { $_->{Tag} eq 'Filelist' } @{ $Parsed->{Children} };
+my @Filelist       = map { { Location => $_->{Attr}->{Location}, Content => decode_base64( $_->{Content} ) } }
+    @{ $FilelistNode->{Children} };
+my ($PreCode) = map { $_->{Content} }
+    grep { $_->{Tag} eq 'CodeInstall' && ( $_->{Attr}->{Type} // '' ) eq 'pre' } @{ $Parsed->{Children} };
+ok( $PreCode, 'the package has a CodeInstall Type="pre" block' );
+
+sub RunPreInstall {
+    my (%Param)   = @_;
+    my $ErrorFile = "$Work/pre-install-$$-" . int( rand 1e9 );
+    my $Pid       = fork;
+    die "fork: $!" if !defined $Pid;
+    if ( !$Pid ) {
+        open STDERR, '>', $ErrorFile or die $!;    ## no critic
+        local $0 = $Param{ProgramName};
+        my $Log = TestLog->new( Echo => 1 );
+        local $Kernel::OM = TestOM->new( 'Kernel::System::Log' => $Log );
+        delete $INC{'var/packagesetup/SalesForceCustomerSync.pm'};
+        my %Param = ( Structure => { Filelist => $Param{Filelist} } );    ## no critic
+        my $Ok    = eval $PreCode . "\n1;";                               ## no critic
+        print STDERR "EVAL-ERROR: $@\n" if !$Ok;
+        POSIX::_exit( $Ok ? 0 : 9 );
+    }
+    waitpid $Pid, 0;
+    return ( $? >> 8, Slurp($ErrorFile) );
+}
+
+my @BrokenFilelist = map {
+    $_->{Location} eq 'Kernel/cpan-lib/auto/SalesForce/XS/XS.so'
+        ? { %{$_}, Content => "not a shared object\n" }
+        : $_
+} @Filelist;
+
+my ( $PreExit, $PreError ) = RunPreInstall(
+    Filelist    => \@Filelist,
+    ProgramName => '/opt/otrs/bin/otrs.Console.pl',
+);
+is( $PreExit, 0, 'CodeInstall pre: a loadable native part lets the install go on' );
+unlike( $PreError, qr{LOG:\serror}xms, '... without an error in the log' );
+
+( $PreExit, $PreError ) = RunPreInstall(
+    Filelist    => \@BrokenFilelist,
+    ProgramName => '/opt/otrs/bin/otrs.Console.pl',
+);
+is( $PreExit, 1, 'CodeInstall pre on the console: a broken native part stops the process with exit code 1' );
+like( $PreError, qr{ERROR:.*does\snot\sload.*Nothing\shas\sbeen\sinstalled}xms, '... saying so on STDERR' );
+like( $PreError, qr{LOG:\serror:.*does\snot\sload}xms,                          '... and in the OTRS log' );
+
+( $PreExit, $PreError ) = RunPreInstall(
+    Filelist    => \@BrokenFilelist,
+    ProgramName => '/usr/sbin/apache2',
+);
+is( $PreExit, 0, 'CodeInstall pre in the web interface: the install cannot be stopped, the block returns' );
+like( $PreError, qr{LOG:\serror:.*does\snot\sload}xms, '... and the failure is logged at error level' );
+unlike( $PreError, qr{Nothing\shas\sbeen\sinstalled}xms, '... without claiming that nothing was installed' );
+
+{
+    local $ENV{SALESFORCE_SYNC_SKIP_NATIVE_CHECK} = 1;
+    ( $PreExit, $PreError ) = RunPreInstall(
+        Filelist    => \@BrokenFilelist,
+        ProgramName => '/opt/otrs/bin/otrs.Console.pl',
+    );
+    is( $PreExit, 0, 'SALESFORCE_SYNC_SKIP_NATIVE_CHECK=1 lets a console install go on' );
+    like( $PreError, qr{LOG:\snotice:.*does\snot\sload}xms, '... still reporting the problem' );
+}
+
+# post install: checks the installed files under Home/Kernel/cpan-lib
+for my $Location ( keys %Native ) {
+    Spew( "$Work/home/$Location", $Native{$Location} );
+}
+{
+    my $Log = TestLog->new();
+    local $Kernel::OM = TestOM->new(
+        'Kernel::System::Log' => $Log,
+        'Kernel::Config'      => TestConfig->new( Home => "$Work/home" ),
+    );
+    local *STDERR;
+    open STDERR, '>', \my $Ignored;    ## no critic
+    ok( $Setup->CodeInstall(), 'CodeInstall (post): the installed native part loads' );
+    ok(
+        ( grep { $_->{Message} =~ m{installed;\snative\spart\sSalesForce::XS\s\S+\sloads}xms } @{ $Log->{Entries} } ),
+        '... and the next steps are logged'
+    );
+
+    $Log->{Entries} = [];
+    ok( $Setup->CodeUninstall(), 'CodeUninstall runs without any OTRS object but the log (it deletes nothing)' );
+    like(
+        $Log->{Entries}->[0]->{Message}, qr{Customer\scompanies\sand\scustomer\susers\screated\sby\sthe\ssync\sstay}xms,
+        '... and says that customer data stays'
+    );
+}
+
+# upgrade: cron tasks and API version
+{
+    my %Settings = (
+        'Daemon::SchedulerCronTaskManager::Task###SalesForceSyncCompanies' => {
+            IsModified     => 1,
+            IsValid        => 1,
+            EffectiveValue => {
+                TaskName                 => 'SalesForceSyncCompanies',
+                Schedule                 => '0 3 * * *',
+                Module                   => 'Kernel::System::Console::Command::Admin::SalesForce::SyncCompanies',
+                Function                 => 'Run',
+                MaximumParallelInstances => 1,
+                Params                   => [],
+            },
+        },
+        'Daemon::SchedulerCronTaskManager::Task###SalesForceSyncCustomers' => {
+            IsModified     => 0,
+            IsValid        => 0,
+            EffectiveValue => {
+                Function => 'Execute',
+                Params   => ['--quiet']
+            },
+        },
+        'SalesForceModule::APIVersion' => {
+            IsModified     => 1,
+            EffectiveValue => '23.0'
+        },
+        'SalesForceModule::Proxy' => {
+            IsModified     => 1,
+            EffectiveValue => 'https://login.salesforce.com/services/Soap/u/64.0',
+        },
+    );
+    my $SysConfig = TestSysConfig->new(%Settings);
+    my $Log       = TestLog->new();
+    local $Kernel::OM = TestOM->new(
+        'Kernel::System::Log'       => $Log,
+        'Kernel::System::SysConfig' => $SysConfig,
+    );
+    local *STDERR;
+    open STDERR, '>', \my $Ignored;    ## no critic
+
+    my @Changed = $Setup->MigrateCronTasks();
+    is_deeply(
+        \@Changed, ['Daemon::SchedulerCronTaskManager::Task###SalesForceSyncCompanies'],
+        'MigrateCronTasks: only the changed task that still says Run is migrated'
+    );
+    is( scalar @{ $SysConfig->{Updates} }, 1, '... with one SettingUpdate' );
+    is_deeply(
+        $SysConfig->{Updates}->[0]->{EffectiveValue},
+        {
+            %{ $Settings{'Daemon::SchedulerCronTaskManager::Task###SalesForceSyncCompanies'}->{EffectiveValue} },
+            Function => 'Execute',
+            Params   => ['--quiet']
+        },
+        '... to Function Execute, keeping the schedule and the rest'
+    );
+    is( $SysConfig->{Updates}->[0]->{IsValid}, 1, '... keeping it enabled' );
+    is_deeply( $SysConfig->{Deploys}->[0]->{DirtySettings}, \@Changed, '... and deploys just that setting' );
+
+    my $Warning = $Setup->CheckAPIVersion();
+    like(
+        $Warning, qr{SalesForceModule::APIVersion\s=\s23\.0}xms,
+        'CheckAPIVersion warns about a retired API version'
+    );
+    unlike( $Warning, qr{Proxy}xms, '... but not about a current login URL' );
+
+    $Settings{'SalesForceModule::APIVersion'}->{EffectiveValue} = '64.0';
+    $Settings{'SalesForceModule::Proxy'}->{EffectiveValue}      = 'https://login.salesforce.com/services/Soap/u/8.0';
+    $SysConfig                                                  = TestSysConfig->new(%Settings);
+    $Kernel::OM->{Objects}->{'Kernel::System::SysConfig'}       = $SysConfig;
+    like(
+        $Setup->CheckAPIVersion(),
+        qr{SalesForceModule::Proxy\s=\s\S+/u/8\.0}xms,
+        '... and about a retired login URL'
+    );
+
+    $Settings{'SalesForceModule::Proxy'}->{IsModified} = 0;
+    $Settings{'Daemon::SchedulerCronTaskManager::Task###SalesForceSyncCompanies'}->{EffectiveValue}->{Function}
+        = 'Execute';
+    $SysConfig = TestSysConfig->new(%Settings);
+    $Kernel::OM->{Objects}->{'Kernel::System::SysConfig'} = $SysConfig;
+    is( $Setup->CheckAPIVersion(), undef, '... and is quiet when nothing is retired' );
+    my @None = $Setup->MigrateCronTasks();
+    is( scalar @None,                      0, 'MigrateCronTasks changes nothing when no task says Run' );
+    is( scalar @{ $SysConfig->{Updates} }, 0, '... and updates no setting' );
+}
+
+done_testing();

@@ -1,0 +1,89 @@
+//! Pagination to the end over SOAP and REST (5,001 records, batch 2,000),
+//! page by page through `QueryPager`, and failing pages.
+
+mod common;
+
+use common::Fake;
+use serde_json::json;
+use sfclient::query::{Api, QueryPager};
+use sfclient::ErrorKind;
+use std::collections::HashSet;
+
+const SOQL: &str = "SELECT Id, Name, Owner.FirstName FROM Account";
+
+#[test]
+fn all_pages_soap_and_rest_5001_records() {
+    let fake = Fake::start(&["--generate", "accounts=5001,owners=7"]);
+    let mut c = fake.client("soap-login");
+    let v = c
+        .call(
+            "query_all_pages",
+            &json!({"soql": SOQL, "batch_size": 2000}),
+        )
+        .unwrap();
+    assert_eq!(v["size"], 5001);
+    assert_eq!(v["pages"], 3);
+    let ids: HashSet<&str> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5001, "no record twice, none missing");
+
+    for api in [Api::Soap, Api::Rest] {
+        let mut pager = QueryPager::new(api, SOQL, false, 2000);
+        let mut sizes = Vec::new();
+        let mut seen = HashSet::new();
+        while let Some(page) = pager.next_page(&mut c).unwrap() {
+            let records = page["records"].as_array().unwrap();
+            sizes.push(records.len());
+            for r in records {
+                assert!(seen.insert(r["Id"].as_str().unwrap().to_string()));
+            }
+        }
+        assert_eq!(sizes, vec![2000, 2000, 1001], "{api:?}");
+        assert_eq!(pager.records_seen(), 5001);
+        assert!(pager.is_done());
+        assert!(pager.next_page(&mut c).unwrap().is_none());
+    }
+    // Batch sizes are clamped: 50 -> 200.
+    let mut pager = QueryPager::new(Api::Soap, SOQL, false, 50);
+    let first = pager.next_page(&mut c).unwrap().unwrap();
+    assert_eq!(first["records"].as_array().unwrap().len(), 200);
+}
+
+#[test]
+fn a_failing_page_is_an_error_not_a_short_result() {
+    let fake = Fake::start(&["--generate", "accounts=5001,owners=2"]);
+    let mut c = fake.client("soap-login");
+    fake.inject(json!({"fault": "http500", "on": "queryMore", "count": 1}));
+    let e = c
+        .call(
+            "query_all_pages",
+            &json!({"soql": SOQL, "batch_size": 2000}),
+        )
+        .unwrap_err();
+    assert_eq!(e.context, "query page 2 (queryMore)", "{e}");
+    assert_eq!(e.http_status, Some(500));
+}
+
+#[test]
+fn invalid_query_locator_says_restart_and_is_not_retried() {
+    let fake = Fake::start(&["--generate", "accounts=2500,owners=2"]);
+    let mut c = fake.client("soap-login");
+    fake.inject(json!({"fault": "invalid_locator", "on": "queryMore", "count": 1}));
+    let e = c
+        .call(
+            "query_all_pages",
+            &json!({"soql": SOQL, "batch_size": 2000}),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Salesforce);
+    assert_eq!(e.sf_code.as_deref(), Some("INVALID_QUERY_LOCATOR"));
+    assert!(e.message.contains("restart the query"), "{e}");
+    assert_eq!(c.call("usage", &json!({})).unwrap()["retries"], 0);
+    // Running it again from the start works.
+    let v = c.call("query_all_pages", &json!({"soql": SOQL})).unwrap();
+    assert_eq!(v["size"], 2500);
+}
