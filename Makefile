@@ -1,7 +1,7 @@
 # The two commands of README.md, plus the pieces they are made of.
 #   make test   every test of the project (sets itself up on a fresh machine)
 #   make demo   the main job on the fake Salesforce org with sample data
-.PHONY: all setup build xs opm test demo bench clean
+.PHONY: all setup build xs opm test demo bench fuzz soak clean
 
 all: build
 
@@ -24,8 +24,18 @@ test: setup
 demo: xs
 	tools/demo
 
-bench: xs
+bench: setup
 	tools/bench
+
+# Long runs, kept out of `make test` (see doc/dev/HARDENING.md, RELIABILITY.md).
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	tools/fuzz $(FUZZ_SECONDS)
+
+SOAK_RUNS ?= 50
+SOAK_SEED ?= 7
+soak: xs
+	tools/soak $(SOAK_RUNS) $(SOAK_SEED)
 
 clean:
 	cargo clean

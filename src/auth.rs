@@ -154,20 +154,14 @@ fn oauth_login(cfg: &Config, transport: &mut Transport, state: &mut AuthState) -
         }
         AuthFlow::OAuthClientCredentials => {
             form.push(("grant_type", "client_credentials".into()));
+            // Id and secret go as HTTP Basic; the transport form-urlencodes
+            // both first (RFC 6749 §2.3.1). The other flows send them in
+            // the form body, which `reqwest` form-urlencodes.
             basic = true;
         }
         AuthFlow::OAuthJwt => {
             if state.jwt_key.is_none() {
-                let key = match (&cfg.private_key, &cfg.private_key_file) {
-                    (Some(pem), _) if !pem.is_empty() => SigningKey::from_pem(pem)?,
-                    (_, Some(path)) => SigningKey::from_pem_file(path)?,
-                    _ => {
-                        return Err(Error::new(
-                            ErrorKind::Config,
-                            "the oauth-jwt flow needs private_key or private_key_file",
-                        ))
-                    }
-                };
+                let key = SigningKey::from_config(cfg)?;
                 state.jwt_key = Some(key);
             }
             let key = state

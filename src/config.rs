@@ -12,7 +12,7 @@ use reqwest::Url;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// API version used when none is configured, and in place of retired ones.
@@ -26,6 +26,9 @@ pub const DEFAULT_LOGIN_HOST: &str = "https://login.salesforce.com";
 /// Query batch size bounds (SOAP QueryOptions / REST Sforce-Query-Options).
 pub const MIN_BATCH_SIZE: u32 = 200;
 pub const MAX_BATCH_SIZE: u32 = 2000;
+/// Largest `ca_file` read (PEM bundles, even a full public root store, are
+/// a few hundred KiB; this keeps a device or huge file from eating memory).
+pub const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 
 /// A secret string (password, token, key, session id). Its `Debug` and
 /// `Display` print `[redacted]`; read it with [`Secret::expose`] only where
@@ -342,13 +345,7 @@ impl Config {
 
         let ca_file = r.string("ca_file")?.map(PathBuf::from);
         if let Some(path) = &ca_file {
-            if !path.is_file() {
-                return Err(cfg_error(format!(
-                    "{} names {}, which is not a readable file",
-                    r.label("ca_file"),
-                    path.display()
-                )));
-            }
+            check_ca_file(path, &r.label("ca_file"))?;
         }
 
         let batch_size = r
@@ -433,6 +430,17 @@ impl Config {
             ));
         }
         Ok(cfg)
+    }
+
+    /// The contents of `ca_file` (`None` when not set), read with a size
+    /// limit of [`MAX_CA_FILE_BYTES`]: anything but a regular file of at
+    /// most that size (a directory, `/dev/zero`, a FIFO, a huge file) is a
+    /// Config error naming the setting.
+    pub fn read_ca_file(&self) -> Result<Option<Vec<u8>>> {
+        match &self.ca_file {
+            None => Ok(None),
+            Some(path) => read_ca_file(path, &self.label("ca_file")).map(Some),
+        }
     }
 
     /// "SalesForceModule::AuthUser (config key "username")", or just the key
@@ -704,6 +712,64 @@ fn check_url(r: &Reader<'_>, key: &str, text: &str) -> Result<Url> {
     }
 }
 
+/// Refuses a `ca_file` that is not a regular file of at most
+/// [`MAX_CA_FILE_BYTES`] (symlinks are followed).
+fn check_ca_file(path: &Path, label: &str) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        cfg_error(format!(
+            "{label} names {}, which cannot be read: {e}",
+            path.display()
+        ))
+    })?;
+    if !meta.is_file() {
+        return Err(cfg_error(format!(
+            "{label} names {}, which is not a regular file; give a PEM file of CA certificates",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_CA_FILE_BYTES {
+        return Err(ca_file_too_large(path, label));
+    }
+    Ok(())
+}
+
+fn ca_file_too_large(path: &Path, label: &str) -> Error {
+    cfg_error(format!(
+        "{label} names {}, which is larger than {MAX_CA_FILE_BYTES} bytes; \
+         a PEM bundle of CA certificates is far smaller",
+        path.display()
+    ))
+}
+
+/// Reads `ca_file` with the checks of [`check_ca_file`], again at read time
+/// (the file may have changed since the configuration was parsed), and
+/// never more than [`MAX_CA_FILE_BYTES`] + 1 bytes.
+fn read_ca_file(path: &Path, label: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    check_ca_file(path, label)?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| cfg_error(format!("cannot read {label} ({}): {e}", path.display())))?;
+    // The open file itself must be regular too (the path could have been
+    // swapped for a device between the check and the open).
+    let meta = file
+        .metadata()
+        .map_err(|e| cfg_error(format!("cannot read {label} ({}): {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(cfg_error(format!(
+            "{label} names {}, which is not a regular file; give a PEM file of CA certificates",
+            path.display()
+        )));
+    }
+    let mut pem = Vec::new();
+    file.take(MAX_CA_FILE_BYTES + 1)
+        .read_to_end(&mut pem)
+        .map_err(|e| cfg_error(format!("cannot read {label} ({}): {e}", path.display())))?;
+    if pem.len() as u64 > MAX_CA_FILE_BYTES {
+        return Err(ca_file_too_large(path, label));
+    }
+    Ok(pem)
+}
+
 /// 127.0.0.0/8, ::1, localhost.
 pub fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
@@ -902,5 +968,103 @@ mod tests {
         )
         .unwrap_err();
         assert!(!e.to_string().contains("PROXY-SECRET-8"), "{e}");
+    }
+
+    /// A fresh directory under the system temp dir, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(tag: &str) -> TempDir {
+            let dir =
+                std::env::temp_dir().join(format!("sfclient-config-{tag}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn with_ca_file(path: &Path) -> Value {
+        let mut v = soap();
+        v["ca_file"] = path.display().to_string().into();
+        v["setting_names"] = serde_json::json!({"ca_file": "SalesForceModule::CAFile"});
+        v
+    }
+
+    fn assert_ca_file_error(e: &Error, needle: &str) {
+        assert_eq!(e.kind, ErrorKind::Config, "{e}");
+        let text = e.to_string();
+        assert!(text.contains("config key \"ca_file\""), "{text}");
+        assert!(text.contains("SalesForceModule::CAFile"), "{text}");
+        assert!(text.contains(needle), "{text} lacks {needle}");
+    }
+
+    #[test]
+    fn ca_file_is_read_whole_when_small() {
+        let dir = TempDir::new("ca-small");
+        let path = dir.0.join("ca.pem");
+        let pem = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        std::fs::write(&path, pem).unwrap();
+        let c = parse(with_ca_file(&path)).unwrap();
+        assert_eq!(c.read_ca_file().unwrap().as_deref(), Some(&pem[..]));
+        // Exactly at the limit is still accepted.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(MAX_CA_FILE_BYTES)
+            .unwrap();
+        let read = c.read_ca_file().unwrap().unwrap();
+        assert_eq!(read.len() as u64, MAX_CA_FILE_BYTES);
+        // Unset: nothing to read.
+        assert_eq!(parse(soap()).unwrap().read_ca_file().unwrap(), None);
+    }
+
+    #[test]
+    fn ca_file_larger_than_the_limit_is_refused() {
+        let dir = TempDir::new("ca-large");
+        let path = dir.0.join("huge.pem");
+        // Sparse: no disk space used.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(MAX_CA_FILE_BYTES + 1)
+            .unwrap();
+        let e = parse(with_ca_file(&path)).unwrap_err();
+        assert_ca_file_error(&e, "larger than 1048576 bytes");
+        // A file that grows after the configuration was checked is refused
+        // when it is read.
+        std::fs::write(&path, b"small").unwrap();
+        let c = parse(with_ca_file(&path)).unwrap();
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(64 * MAX_CA_FILE_BYTES)
+            .unwrap();
+        let e = c.read_ca_file().unwrap_err();
+        assert_ca_file_error(&e, "larger than 1048576 bytes");
+    }
+
+    #[test]
+    fn ca_file_that_is_not_a_regular_file_is_refused() {
+        let dir = TempDir::new("ca-odd");
+        // A directory, a device that never ends, a missing file.
+        let e = parse(with_ca_file(&dir.0)).unwrap_err();
+        assert_ca_file_error(&e, "not a regular file");
+        let zero = Path::new("/dev/zero");
+        if zero.exists() {
+            let e = parse(with_ca_file(zero)).unwrap_err();
+            assert_ca_file_error(&e, "not a regular file");
+            // Swapped for a device after the configuration was checked.
+            let path = dir.0.join("ca.pem");
+            std::fs::write(&path, b"pem").unwrap();
+            let mut c = parse(with_ca_file(&path)).unwrap();
+            c.ca_file = Some(zero.to_path_buf());
+            let e = c.read_ca_file().unwrap_err();
+            assert_ca_file_error(&e, "not a regular file");
+        }
+        let e = parse(with_ca_file(&dir.0.join("missing.pem"))).unwrap_err();
+        assert_ca_file_error(&e, "cannot be read");
     }
 }

@@ -6,7 +6,7 @@
 //! `https://test.salesforce.com` for sandboxes), `exp` = now + 3 minutes.
 //! The key is PEM text, PKCS#1 (`RSA PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`).
 
-use crate::config::Secret;
+use crate::config::{Config, Secret};
 use crate::error::{Error, ErrorKind, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -32,39 +32,76 @@ impl std::fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    /// Loads a key from PEM text. Errors never quote the text.
+    /// Loads the key the configuration names, the way the `oauth-jwt`
+    /// flow uses it: `private_key_file` when set, else `private_key`
+    /// (PEM text). Errors name the setting as the admin sees it
+    /// (e.g. `SalesForceModule::OAuth::PrivateKeyFile (config key
+    /// "private_key_file")`) and never quote the key.
+    pub fn from_config(cfg: &Config) -> Result<SigningKey> {
+        // The file wins when both are set: it is the recommended setting
+        // (a PEM pasted into SysConfig may lose its line breaks).
+        match (&cfg.private_key_file, &cfg.private_key) {
+            (Some(path), _) if !path.as_os_str().is_empty() => {
+                SigningKey::from_pem_file_labelled(path, &cfg.label("private_key_file"))
+            }
+            (_, Some(pem)) if !pem.is_empty() => {
+                SigningKey::from_pem_labelled(pem, &cfg.label("private_key"))
+            }
+            _ => Err(key_error(&format!(
+                "{} and {} are both empty: the oauth-jwt flow needs the PEM private key \
+                 of the connected app's certificate",
+                cfg.label("private_key"),
+                cfg.label("private_key_file")
+            ))),
+        }
+    }
+
+    /// Loads a key from PEM text (the `private_key` setting). Errors never
+    /// quote the text.
     pub fn from_pem(pem: &Secret) -> Result<SigningKey> {
+        SigningKey::from_pem_labelled(pem, "config key \"private_key\"")
+    }
+
+    /// Loads a key from a PEM file (the `private_key_file` setting).
+    pub fn from_pem_file(path: &Path) -> Result<SigningKey> {
+        SigningKey::from_pem_file_labelled(path, "config key \"private_key_file\"")
+    }
+
+    /// `setting` names where the PEM text came from, for the errors.
+    fn from_pem_labelled(pem: &Secret, setting: &str) -> Result<SigningKey> {
         let der = PrivateKeyDer::from_pem_slice(pem.expose().as_bytes()).map_err(|_| {
-            key_error(
-                "the JWT private key is not PEM text with an RSA PRIVATE KEY or PRIVATE KEY block",
-            )
+            key_error(&format!(
+                "{setting} is not PEM text with an RSA PRIVATE KEY or PRIVATE KEY block (the JWT private key)"
+            ))
         })?;
         let pair = match &der {
             PrivateKeyDer::Pkcs1(k) => RsaKeyPair::from_der(k.secret_pkcs1_der()),
             PrivateKeyDer::Pkcs8(k) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()),
             _ => {
-                return Err(key_error(
-                    "the JWT private key is not an RSA key (Salesforce needs RS256)",
-                ))
+                return Err(key_error(&format!(
+                    "{setting} holds a private key that is not RSA (Salesforce needs RS256)"
+                )))
             }
         }
-        .map_err(|e| key_error(&format!("the JWT private key was refused: {e}")))?;
+        .map_err(|e| {
+            key_error(&format!(
+                "{setting} holds an RSA private key that was refused: {e}"
+            ))
+        })?;
         Ok(SigningKey { pair })
     }
 
-    /// Loads a key from a PEM file.
-    pub fn from_pem_file(path: &Path) -> Result<SigningKey> {
+    fn from_pem_file_labelled(path: &Path, setting: &str) -> Result<SigningKey> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::new(
-                ErrorKind::Config,
-                format!(
-                    "cannot read the JWT private key file {}: {e}",
-                    path.display()
-                ),
-            )
-            .context("oauth-jwt")
+            key_error(&format!(
+                "{setting} names {}, which cannot be read: {e}",
+                path.display()
+            ))
         })?;
-        SigningKey::from_pem(&Secret::new(text))
+        SigningKey::from_pem_labelled(
+            &Secret::new(text),
+            &format!("{setting}, file {},", path.display()),
+        )
     }
 
     /// The public key as DER `RSAPublicKey` (for tests and diagnostics).
@@ -181,5 +218,68 @@ mod tests {
         }
         let e = SigningKey::from_pem_file(Path::new("/nonexistent/key.pem")).unwrap_err();
         assert!(e.message.contains("/nonexistent/key.pem"), "{e}");
+    }
+    fn jwt_config(extra: serde_json::Value) -> Config {
+        let mut v = serde_json::json!({"auth_flow": "oauth-jwt", "client_id": "x", "username": "u",
+            // As the Perl side sends them (Kernel/System/SalesForce.pm).
+            "setting_names": {"private_key": "SalesForceModule::OAuth::PrivateKey",
+                              "private_key_file": "SalesForceModule::OAuth::PrivateKeyFile"}});
+        for (k, val) in extra.as_object().unwrap() {
+            v[k] = val.clone();
+        }
+        Config::from_json(&v.to_string()).unwrap()
+    }
+
+    #[test]
+    fn key_errors_name_the_admin_setting() {
+        // PEM text that is not a key: the error names PrivateKey.
+        let cfg = jwt_config(serde_json::json!({"private_key": "not a key SECRET-KEY-TEXT"}));
+        let e = SigningKey::from_config(&cfg).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Config);
+        assert!(
+            e.message
+                .starts_with("SalesForceModule::OAuth::PrivateKey (config key \"private_key\") "),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("SECRET-KEY-TEXT"), "{e}");
+        // A file that is not a key: the error names PrivateKeyFile and the path.
+        let path =
+            std::env::temp_dir().join(format!("sfclient-jwt-test-{}.pem", std::process::id()));
+        std::fs::write(&path, "garbage SECRET-FILE-TEXT").unwrap();
+        let cfg = jwt_config(serde_json::json!({"private_key_file": path.to_str().unwrap()}));
+        let e = SigningKey::from_config(&cfg).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            e.message.starts_with(
+                "SalesForceModule::OAuth::PrivateKeyFile (config key \"private_key_file\"), file "
+            ),
+            "{e}"
+        );
+        assert!(e.message.contains(path.to_str().unwrap()), "{e}");
+        assert!(!e.to_string().contains("SECRET-FILE-TEXT"), "{e}");
+        // A file that disappeared after the config check.
+        let gone =
+            std::env::temp_dir().join(format!("sfclient-jwt-gone-{}.pem", std::process::id()));
+        std::fs::write(&gone, PKCS1).unwrap();
+        let cfg = jwt_config(serde_json::json!({"private_key_file": gone.to_str().unwrap()}));
+        assert!(SigningKey::from_config(&cfg).is_ok());
+        std::fs::remove_file(&gone).unwrap();
+        let e = SigningKey::from_config(&cfg).unwrap_err();
+        assert!(
+            e.message.starts_with(
+                "SalesForceModule::OAuth::PrivateKeyFile (config key \"private_key_file\") names "
+            ),
+            "{e}"
+        );
+        // Without setting names the config key alone is named.
+        let e = SigningKey::from_pem(&Secret::new("x")).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("config key \"private_key\" is not PEM text"),
+            "{e}"
+        );
+        // A good key as PEM text loads.
+        let cfg = jwt_config(serde_json::json!({"private_key": PKCS8}));
+        assert!(SigningKey::from_config(&cfg).is_ok());
     }
 }

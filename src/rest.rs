@@ -23,6 +23,18 @@ fn protocol(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Protocol, msg)
 }
 
+/// The JSON type of a value, for error messages (never the value itself).
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// Says what a body that is not JSON looks like.
 fn describe(body: &[u8]) -> &'static str {
     let head: Vec<u8> = body
@@ -97,6 +109,15 @@ pub fn parse_query_page(body: &[u8]) -> Result<Value> {
         None | Some(Value::Null) => Vec::new(),
         _ => return Err(protocol("REST query response \"records\" is not a list")),
     };
+    // Each record must be a JSON object; anything else (`17`, `"001..."`)
+    // would reach the caller as something that is not a record.
+    if let Some((i, bad)) = records.iter().enumerate().find(|(_, r)| !r.is_object()) {
+        return Err(protocol(format!(
+            "REST query response record {} is not a JSON object but {}",
+            i + 1,
+            json_kind(bad)
+        )));
+    }
     let records: Vec<Value> = records.into_iter().map(normalise_record).collect();
     let size = if size.is_null() {
         Value::Number((records.len() as u64).into())
@@ -508,6 +529,14 @@ mod tests {
             (b"{\"done\": false, \"records\": []}", "nextRecordsUrl"),
             (b"{\"done\": true, \"records\": 5}", "records"),
             (b"\xff\xfe{}", "not valid JSON"),
+            (
+                b"{\"done\": true, \"records\": [{\"Id\": \"001000000000001AAA\"}, 17]}",
+                "record 2 is not a JSON object but a number",
+            ),
+            (
+                b"{\"done\": true, \"records\": [\"001000000000001AAA\"]}",
+                "record 1 is not a JSON object but a string",
+            ),
         ] {
             let e = parse_query_page(body).unwrap_err();
             assert_eq!(e.kind, ErrorKind::Protocol, "{e}");

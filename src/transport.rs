@@ -22,7 +22,7 @@ use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// First retry waits about this long; each further one twice as long.
 pub const BACKOFF_BASE: Duration = Duration::from_millis(500);
@@ -107,7 +107,10 @@ pub struct Transport {
     /// Process that built `http`.
     pid: libc::pid_t,
     connect_timeout: Duration,
+    /// Whole-request limit: connect, headers and the complete body.
     timeout: Duration,
+    /// How error messages name `timeout_secs` (with its SysConfig name).
+    timeout_label: String,
     proxy: Option<Secret>,
     ca_certs: Vec<reqwest::Certificate>,
     max_response_bytes: u64,
@@ -138,14 +141,7 @@ impl Transport {
     /// lazily on first use.
     pub fn new(cfg: &Config) -> Result<Transport> {
         let mut ca_certs = Vec::new();
-        if let Some(path) = &cfg.ca_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                config_error(format!(
-                    "cannot read {} ({}): {e}",
-                    cfg.label("ca_file"),
-                    path.display()
-                ))
-            })?;
+        if let (Some(path), Some(pem)) = (&cfg.ca_file, cfg.read_ca_file()?) {
             ca_certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
                 config_error(format!(
                     "{} ({}) holds no readable PEM certificate",
@@ -166,6 +162,7 @@ impl Transport {
             pid: current_pid(),
             connect_timeout: cfg.connect_timeout,
             timeout: cfg.timeout,
+            timeout_label: cfg.label("timeout_secs"),
             proxy: cfg.proxy.clone(),
             ca_certs,
             max_response_bytes: cfg.max_response_bytes,
@@ -288,6 +285,10 @@ impl Transport {
 
     fn send_once(&mut self, req: &Request<'_>) -> std::result::Result<HttpResponse, Attempt> {
         let max = self.max_response_bytes;
+        // Every attempt has its own deadline covering connect, headers and
+        // the whole body (see `read_body`).
+        let deadline = Instant::now() + self.timeout;
+        let timeout = self.timeout;
         let client = self
             .ensure_client()
             .map_err(|err| Attempt { err, retry: false })?;
@@ -296,6 +297,10 @@ impl Transport {
         } else {
             client.post(req.url)
         };
+        // As a per-request timeout, reqwest also arms a total timer on its
+        // runtime that bounds the body (a client-wide one only bounds each
+        // blocking read call): so no read outlives the deadline by much.
+        rb = rb.timeout(timeout);
         match &req.body {
             Body::None => {}
             Body::Soap(xml) => {
@@ -364,34 +369,75 @@ impl Transport {
                 });
             }
         }
-        let mut body = Vec::new();
-        let mut limited = resp.take(max + 1);
-        limited.read_to_end(&mut body).map_err(|e| {
-            let timeout = is_timeout_io(&e);
-            Attempt {
-                err: Error::new(
-                    if timeout {
-                        ErrorKind::Timeout
-                    } else {
-                        ErrorKind::Transport
-                    },
-                    format!("reading the response failed: {}", scrub(&e.to_string())),
-                )
-                .with_status(status),
-                retry: req.idempotent,
-            }
-        })?;
-        if body.len() as u64 > max {
-            return Err(Attempt {
-                err: too_large(max, status),
-                retry: false,
-            });
-        }
+        let body = self.read_body(resp, deadline, status, req.idempotent)?;
         Ok(HttpResponse {
             status,
             headers,
             body,
         })
+    }
+
+    /// Reads the body in chunks until the end, `max_response_bytes` or the
+    /// request's deadline, whichever comes first. A body still arriving at
+    /// the deadline (a server dripping bytes) is a TIMEOUT, retried like
+    /// other timeouts: for idempotent requests, within `max_retries`.
+    fn read_body(
+        &self,
+        mut resp: reqwest::blocking::Response,
+        deadline: Instant,
+        status: u16,
+        idempotent: bool,
+    ) -> std::result::Result<Vec<u8>, Attempt> {
+        let max = self.max_response_bytes;
+        let mut body = Vec::new();
+        let mut chunk = vec![0u8; 64 * 1024];
+        loop {
+            if Instant::now() >= deadline {
+                return Err(Attempt {
+                    err: self.body_timeout().with_status(status),
+                    retry: idempotent,
+                });
+            }
+            let n = match resp.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let err = if is_timeout_io(&e) || Instant::now() >= deadline {
+                        self.body_timeout()
+                    } else {
+                        Error::new(
+                            ErrorKind::Transport,
+                            format!("reading the response failed: {}", scrub(&e.to_string())),
+                        )
+                    };
+                    return Err(Attempt {
+                        err: err.with_status(status),
+                        retry: idempotent,
+                    });
+                }
+            };
+            if (body.len() + n) as u64 > max {
+                return Err(Attempt {
+                    err: too_large(max, status),
+                    retry: false,
+                });
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+        Ok(body)
+    }
+
+    fn body_timeout(&self) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "the response did not arrive completely in time: {} is {}s for the whole \
+                 request (connect, headers and body); raise it for a slow link or proxy",
+                self.timeout_label,
+                self.timeout.as_secs()
+            ),
+        )
     }
 
     /// Turns a reqwest error into ours and says whether to retry it.
@@ -417,8 +463,10 @@ impl Transport {
                 err: Error::new(
                     ErrorKind::Timeout,
                     format!(
-                        "no answer from {target} in time (connect timeout {}s, overall {}s): {chain}",
+                        "no answer from {target} in time (connect timeout {}s; {} is {}s for \
+                         the whole request): {chain}",
                         self.connect_timeout.as_secs(),
+                        self.timeout_label,
                         self.timeout.as_secs()
                     ),
                 ),
@@ -695,5 +743,133 @@ mod tests {
         );
         assert!(!s.contains("PROXYPW"), "{s}");
         assert!(!s.contains("AQ0AQG7fake"), "{s}");
+    }
+}
+
+#[cfg(test)]
+mod body_deadline_tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// A loopback server that answers every request with headers promising
+    /// 10 000 bytes, then drips one byte every 100 ms until the client
+    /// goes away. Counts connections; stops accepting when dropped.
+    struct Dripper {
+        port: u16,
+        connections: Arc<AtomicUsize>,
+        stop: Arc<AtomicBool>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    }
+
+    impl Dripper {
+        fn start() -> Dripper {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.set_nonblocking(true).unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let connections = Arc::new(AtomicUsize::new(0));
+            let stop = Arc::new(AtomicBool::new(false));
+            let (count, halt) = (connections.clone(), stop.clone());
+            let thread = std::thread::spawn(move || {
+                while !halt.load(Ordering::SeqCst) {
+                    let Ok((mut s, _)) = listener.accept() else {
+                        std::thread::sleep(Duration::from_millis(10));
+                        continue;
+                    };
+                    count.fetch_add(1, Ordering::SeqCst);
+                    let halt = halt.clone();
+                    std::thread::spawn(move || {
+                        s.set_nonblocking(false).unwrap();
+                        let mut buf = [0u8; 4096];
+                        let _ = std::io::Read::read(&mut s, &mut buf);
+                        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                                    Content-Length: 10000\r\n\r\n";
+                        if s.write_all(head.as_bytes()).is_err() {
+                            return;
+                        }
+                        // At most 10 s, well past any timeout used here.
+                        for _ in 0..100 {
+                            if halt.load(Ordering::SeqCst) || s.write_all(b" ").is_err() {
+                                return;
+                            }
+                            std::thread::sleep(Duration::from_millis(100));
+                        }
+                    });
+                }
+            });
+            Dripper {
+                port,
+                connections,
+                stop,
+                thread: Some(thread),
+            }
+        }
+    }
+
+    impl Drop for Dripper {
+        fn drop(&mut self) {
+            self.stop.store(true, Ordering::SeqCst);
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+
+    fn transport(port: u16, retries: u32) -> Transport {
+        let cfg = Config::from_value(&serde_json::json!({
+            "username": "u", "password": "p",
+            "login_url": format!("http://127.0.0.1:{port}/services/Soap/u/64.0"),
+            "timeout_secs": 1, "max_retries": retries,
+            "setting_names": {"timeout_secs": "SalesForceModule::Timeout"},
+        }))
+        .unwrap();
+        let mut t = Transport::new(&cfg).unwrap();
+        t.backoff_base = Duration::from_millis(10);
+        t
+    }
+
+    fn request(url: &str, idempotent: bool) -> Request<'_> {
+        Request {
+            get: idempotent,
+            url,
+            body: Body::None,
+            bearer: None,
+            basic: None,
+            headers: Vec::new(),
+            purpose: Purpose::Api,
+            idempotent,
+        }
+    }
+
+    #[test]
+    fn a_dripping_body_is_a_timeout_naming_timeout_secs_and_retried_when_idempotent() {
+        let srv = Dripper::start();
+        let url = format!("http://127.0.0.1:{}/q", srv.port);
+        let mut t = transport(srv.port, 1);
+        let e = t
+            .send(&request(&url, true), "query", |r| Ok(r.body))
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+        assert!(e.message.contains("config key \"timeout_secs\""), "{e}");
+        assert!(e.message.contains("SalesForceModule::Timeout"), "{e}");
+        assert!(e.message.contains("gave up after 2 attempts"), "{e}");
+        assert_eq!(t.usage.retries, 1);
+        assert_eq!(srv.connections.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_dripping_body_of_a_write_is_not_retried() {
+        let srv = Dripper::start();
+        let url = format!("http://127.0.0.1:{}/w", srv.port);
+        let mut t = transport(srv.port, 3);
+        let e = t
+            .send(&request(&url, false), "create", |r| Ok(r.body))
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Timeout, "{e}");
+        assert!(e.message.contains("timeout_secs"), "{e}");
+        assert_eq!(t.usage.retries, 0);
+        assert_eq!(srv.connections.load(Ordering::SeqCst), 1);
     }
 }

@@ -21,39 +21,29 @@ no warnings 'once';    ## no critic
 use utf8;
 
 use File::Temp qw(tempdir);
-use FindBin    qw($Bin);
 use JSON::PP();
 use POSIX();
 use Test::More;
 use Time::HiRes qw(sleep time);
 
-use SalesForceTest::Fake;
-
-plan skip_all => 'fake-salesforce not built (cargo build -p fake-salesforce)' if !SalesForceTest::Fake->Available();
-plan skip_all => 'SalesForce::XS not built (make xs)'                         if !eval { require SalesForce::XS; 1 };
-
 use SalesForceTest::Soak;
+use SalesForceTest::Sync;
 
-my $Fake = SalesForceTest::Fake->new( Args => [ '--tls', '--generate', 'accounts=60,owners=4,contacts=0' ] );
-my $Info = $Fake->{Info};
+SalesForceTest::Sync->SkipUnlessBuilt();
+
+my $Fake = SalesForceTest::Sync->StartFake( Generate => 'accounts=60,owners=4,contacts=0' );
 
 # Every Salesforce answer takes a while, so the four runs overlap for sure.
 $Fake->Control( { latency_ms => 400 } );
 
-my $Home = tempdir( CLEANUP => 1 );
-$ENV{OTRS_HOME}                 = $Home;
-$ENV{SALESFORCE_CONFIG_XML_DIR} = "$Bin/../Kernel/Config/Files/XML";
-$ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
-%Kernel::Config::TestSettings   = (
-    'SalesForceModule::AuthUser'                     => $Info->{username},
-    'SalesForceModule::AuthPassword'                 => $Info->{password},
-    'SalesForceModule::AuthSecToken'                 => $Info->{security_token},
-    'SalesForceModule::Proxy'                        => $Info->{soap_login_url},
-    'SalesForceModule::CAFile'                       => $Info->{ca_file},
-    'SalesForceModule::BatchSize'                    => 200,
-    'SalesForceModule::Customers::Mode'              => 'AccountOwner',
-    'SalesForceModule::Customers::DefaultCustomerID' => 'sf-default',
-    'CheckEmailInvalidAddress'                       => '@blocked\\.test$',
+my $Home = SalesForceTest::Sync->Configure(
+    Fake     => $Fake,
+    Settings => {
+        'SalesForceModule::BatchSize'                    => 200,
+        'SalesForceModule::Customers::Mode'              => 'AccountOwner',
+        'SalesForceModule::Customers::DefaultCustomerID' => 'sf-default',
+        'CheckEmailInvalidAddress'                       => '@blocked\\.test$',
+    },
 );
 
 use Kernel::System::ObjectManager;
@@ -92,17 +82,10 @@ my $Start = sub {
                 close $Ready;
                 sleep 0.005 while !-e "$Dir/go";
 
-                my $Command = $Kernel::OM->Create("Kernel::System::Console::Command::Admin::SalesForce::$Name");
-                my ( $Out, $Err ) = ( '', '' );
-                {
-                    local *STDOUT;
-                    local *STDERR;
-                    open STDOUT, '>:encoding(UTF-8)', \$Out or die $!;
-                    open STDERR, '>:encoding(UTF-8)', \$Err or die $!;
-                    $Result{exit} = $Command->Execute( '--allow-root', '--json', @Arguments );
-                }
-                $Result{report} = eval { JSON::PP->new()->utf8()->decode($Out) };
-                $Result{stderr} = $Err;
+                ( $Result{exit}, $Result{report}, undef, $Result{stderr} ) = SalesForceTest::Sync->RunCommand(
+                    Command   => $Name,
+                    Arguments => [ '--json', @Arguments ],
+                );
                 1;
             };
             $Result{died} = "$@" if !$Ok;

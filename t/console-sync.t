@@ -17,49 +17,18 @@ use warnings;
 no warnings 'once';    ## no critic
 use utf8;
 
-use File::Temp qw(tempdir);
-use FindBin    qw($Bin);
-use HTTP::Tiny;
 use JSON::PP();
 use Test::More;
 
-use SalesForceTest::Fake;
+use SalesForceTest::Sync;
 
-plan skip_all => 'fake-salesforce not built (cargo build -p fake-salesforce)' if !SalesForceTest::Fake->Available();
-plan skip_all => 'SalesForce::XS not built (make xs)'                         if !eval { require SalesForce::XS; 1 };
+SalesForceTest::Sync->SkipUnlessBuilt();
 
-my $Fake = SalesForceTest::Fake->new( Args => [ '--tls', '--generate', 'accounts=30,owners=3,contacts=10' ] );
+my $Fake = SalesForceTest::Sync->StartFake( Generate => 'accounts=30,owners=3,contacts=10' );
 my $Info = $Fake->{Info};
-
-# POST /_fake/data: change records between runs, as Salesforce users would.
-my $FakeData = sub {
-    my ($Data) = @_;
-    ( my $URL = $Info->{control_url} ) =~ s{/control\z}{/data}smx;
-    my $Response = HTTP::Tiny->new(
-        timeout => 30,
-        ( $Info->{ca_file} ? ( verify_SSL => 1, SSL_options => { SSL_ca_file => $Info->{ca_file} } ) : () ),
-    )->request(
-        'POST', $URL,
-        {
-            headers => { 'Content-Type' => 'application/json' },
-            content => JSON::PP->new()->encode($Data)
-        }
-    );
-    diag "fake data: $Response->{status} $Response->{content}" if !$Response->{success};
-    return $Response->{success};
-};
-
-my $Home = tempdir( CLEANUP => 1 );
-$ENV{OTRS_HOME}                 = $Home;
-$ENV{SALESFORCE_CONFIG_XML_DIR} = "$Bin/../Kernel/Config/Files/XML";
-$ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
-%Kernel::Config::TestSettings   = (
-    'SalesForceModule::AuthUser'                                               => $Info->{username},
-    'SalesForceModule::AuthPassword'                                           => $Info->{password},
-    'SalesForceModule::AuthSecToken'                                           => $Info->{security_token},
-    'SalesForceModule::Proxy'                                                  => $Info->{soap_login_url},
-    'SalesForceModule::CAFile'                                                 => $Info->{ca_file},
-    'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity',
+my $Home = SalesForceTest::Sync->Configure(
+    Fake     => $Fake,
+    Settings => { 'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity' },
 );
 
 use Kernel::System::ObjectManager;
@@ -67,22 +36,12 @@ local $Kernel::OM = Kernel::System::ObjectManager->new();
 
 my $Run = sub {
     my (@Arguments) = @_;
-    my $Name        = ( $Arguments[0] // '' ) =~ m{\ASync}smx ? shift @Arguments : 'SyncCompanies';
-    my $Command     = $Kernel::OM->Create("Kernel::System::Console::Command::Admin::SalesForce::$Name");
-    my ( $Out, $Err ) = ( '', '' );
-    my $Exit;
-    {
-        local *STDOUT;
-        local *STDERR;
-        open STDOUT, '>:encoding(UTF-8)', \$Out or die $!;
-        open STDERR, '>:encoding(UTF-8)', \$Err or die $!;
-        $Exit = $Command->Execute(
-            ( ( $Arguments[0] // '' ) eq '--no-root' ? () : '--allow-root' ),
-            grep { $_ ne '--no-root' } @Arguments
-        );
-    }
-    my $Report = ( grep { $_ eq '--json' } @Arguments ) ? eval { JSON::PP->new()->utf8()->decode($Out) } : undef;
-    return ( $Exit, $Report, $Out, $Err );
+    my $Name = ( $Arguments[0] // '' ) =~ m{\ASync}smx ? shift @Arguments : 'SyncCompanies';
+    return SalesForceTest::Sync->RunCommand(
+        Command   => $Name,
+        Arguments => [ grep { $_ ne '--no-root' } @Arguments ],
+        NoRoot    => ( $Arguments[0] // '' ) eq '--no-root',
+    );
 };
 
 my $CompanyObject = $Kernel::OM->Get('Kernel::System::CustomerCompany');

@@ -15,84 +15,36 @@ use warnings;
 no warnings 'once';    ## no critic
 use utf8;
 
-use File::Temp qw(tempdir);
-use FindBin    qw($Bin);
-use HTTP::Tiny;
 use JSON::PP();
 use Test::More;
 
-use SalesForceTest::Fake;
+use SalesForceTest::Sync;
 
-plan skip_all => 'fake-salesforce not built (cargo build -p fake-salesforce)' if !SalesForceTest::Fake->Available();
-plan skip_all => 'SalesForce::XS not built (make xs)'                         if !eval { require SalesForce::XS; 1 };
+SalesForceTest::Sync->SkipUnlessBuilt();
 
-my $Fake = SalesForceTest::Fake->new( Args => [ '--tls', '--generate', 'accounts=40,owners=5,contacts=50' ] );
-my $Info = $Fake->{Info};
-
-# POST /_fake/data: change records between runs, as Salesforce users would.
-my $FakeData = sub {
-    my ($Data) = @_;
-    ( my $URL = $Info->{control_url} ) =~ s{/control\z}{/data}smx;
-    my $Response = HTTP::Tiny->new(
-        timeout => 30,
-        ( $Info->{ca_file} ? ( verify_SSL => 1, SSL_options => { SSL_ca_file => $Info->{ca_file} } ) : () ),
-    )->request(
-        'POST', $URL,
-        {
-            headers => { 'Content-Type' => 'application/json' },
-            content => JSON::PP->new()->encode($Data)
-        }
-    );
-    diag "fake data: $Response->{status} $Response->{content}" if !$Response->{success};
-    return $Response->{success};
-};
-
-my $Home = tempdir( CLEANUP => 1 );
-$ENV{OTRS_HOME}                 = $Home;
-$ENV{SALESFORCE_CONFIG_XML_DIR} = "$Bin/../Kernel/Config/Files/XML";
-$ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
-%Kernel::Config::TestSettings   = (
-    'SalesForceModule::AuthUser'                                               => $Info->{username},
-    'SalesForceModule::AuthPassword'                                           => $Info->{password},
-    'SalesForceModule::AuthSecToken'                                           => $Info->{security_token},
-    'SalesForceModule::Proxy'                                                  => $Info->{soap_login_url},
-    'SalesForceModule::CAFile'                                                 => $Info->{ca_file},
-    'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity',
+my $Fake = SalesForceTest::Sync->StartFake( Generate => 'accounts=40,owners=5,contacts=50' );
+my $Home = SalesForceTest::Sync->Configure(
+    Fake     => $Fake,
+    Settings => { 'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity' },
 );
 
 use Kernel::System::ObjectManager;
 local $Kernel::OM = Kernel::System::ObjectManager->new();
 
 my $Run = sub {
-    my (@Arguments) = @_;
-    my $Command = $Kernel::OM->Create('Kernel::System::Console::Command::Admin::SalesForce::SyncCompanies');
-    my ( $Out, $Err ) = ( '', '' );
-    my $Exit;
-    {
-        local *STDOUT;
-        local *STDERR;
-        open STDOUT, '>:encoding(UTF-8)', \$Out or die $!;
-        open STDERR, '>:encoding(UTF-8)', \$Err or die $!;
-        $Exit = $Command->Execute( '--allow-root', @Arguments );
-    }
-    my $Report = ( grep { $_ eq '--json' } @Arguments ) ? eval { JSON::PP->new()->utf8()->decode($Out) } : undef;
-    return ( $Exit, $Report, $Out, $Err );
+    return SalesForceTest::Sync->RunCommand(
+        Command   => 'SyncCompanies',
+        Arguments => [@_],
+    );
 };
 
 my $CompanyObject    = $Kernel::OM->Get('Kernel::System::CustomerCompany');
 my $DBObject         = $Kernel::OM->Get('Kernel::System::DB');
 my $SalesForceObject = $Kernel::OM->Get('Kernel::System::SalesForce');
 
-# A save call of Kernel::System::SalesForce succeeded (its first result says success).
-my $Saved = sub {
-    my ($Result) = @_;
-    return ref $Result eq 'HASH' && ( $Result->{success} // '' ) eq 'true' ? 1 : 0;
-};
-my $Writes = sub {
-    my $Calls = $CompanyObject->{StandInCalls};
-    return ( $DBObject->{StandInWrites} // 0 ) . '/' . join ',',
-        map { "$_=" . ( $Calls->{$_} // 0 ) } qw(CustomerCompanyAdd CustomerCompanyUpdate);
-};
+# A save call of Kernel::System::SalesForce succeeded.
+my $Saved  = sub { return SalesForceTest::Sync->Saved(@_) };
+my $Writes = sub { return SalesForceTest::Sync->CompanyWrites() };
 
 # What the fake holds, read independently of the sync.
 my $Accounts = $SalesForceObject->DoQuery( Query => 'SELECT Id, Name FROM Account' );
@@ -185,7 +137,13 @@ is( $Valid->($Gone), 2, 'cleanup: the removed Account is set invalid' );
 like( $Out, qr/Cleanup: ran/, 'cleanup: the summary says it ran' );
 is( $Valid->( $Expected[3]->{Id} ), 1, 'cleanup: the others stay valid' );
 
-ok( $FakeData->( { undelete => [$Gone] } ), 'the Account comes back (undelete)' );
+ok(
+    SalesForceTest::Sync->FakeData(
+        Fake => $Fake,
+        Data => { undelete => [$Gone] }
+    ),
+    'the Account comes back (undelete)'
+);
 ( $Exit, $Report ) = $Run->('--json');
 is( $Exit,           0, 'back: exit 0' );
 is( $Valid->($Gone), 1, 'back: valid again' );
@@ -341,6 +299,40 @@ ok(
     scalar( grep { ( $_ // '' ) eq 'CustomerCompany' } @{ $Kernel::OM->Get('Kernel::System::Cache')->{CleanUps} } ),
     'cleanup delete: the company cache was cleared'
 );
+
+# A ticket that comes while the sync runs (after OTRS was read): the company is
+# not deleted but reported as skipped, and stays as it was.
+my $TicketDuringRun = $Expected[33]->{Id};
+ok(
+    $Saved->( scalar $SalesForceObject->Delete( IDs => [$TicketDuringRun] ) ),
+    'a fourth company leaves Salesforce'
+);
+{
+    require Kernel::System::SalesForce::Sync;
+    my $OTRSState = Kernel::System::SalesForce::Sync->can('OTRSState');
+    no warnings 'redefine';
+    local *Kernel::System::SalesForce::Sync::OTRSState = sub {
+        my $State = $OTRSState->(@_);
+        $DBObject->StandInInsert(
+            Table => 'ticket',
+            Row   => {
+                id          => 2,
+                tn          => '2026112810000022',
+                customer_id => $TicketDuringRun,
+            },
+        );
+        return $State;
+    };
+    ( $Exit, $Report ) = $Run->('--json');
+}
+is( $Exit,                        0, 'ticket during the run: exit 0' );
+is( $Report->{counts}->{deleted}, 0, 'ticket during the run: nothing deleted' );
+is_deeply(
+    [ grep { $_->{id} eq $TicketDuringRun } @{ $Report->{skipped} } ],
+    [ { id => $TicketDuringRun, reason => 'not deleted: still used by 1 ticket(s)' } ],
+    'ticket during the run: the company is reported as skipped, with the reason'
+);
+is( $Valid->($TicketDuringRun), 1, 'ticket during the run: the company is still there and valid' );
 
 undef $Fake;
 done_testing();

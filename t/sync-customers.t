@@ -15,71 +15,33 @@ use warnings;
 no warnings 'once';    ## no critic
 use utf8;
 
-use File::Temp qw(tempdir);
-use FindBin    qw($Bin);
-use HTTP::Tiny;
 use JSON::PP();
 use Test::More;
 
-use SalesForceTest::Fake;
+use SalesForceTest::Sync;
 
-plan skip_all => 'fake-salesforce not built (cargo build -p fake-salesforce)' if !SalesForceTest::Fake->Available();
-plan skip_all => 'SalesForce::XS not built (make xs)'                         if !eval { require SalesForce::XS; 1 };
+SalesForceTest::Sync->SkipUnlessBuilt();
 
-my $Fake = SalesForceTest::Fake->new( Args => [ '--tls', '--generate', 'accounts=40,owners=5,contacts=50' ] );
-my $Info = $Fake->{Info};
+my $Fake = SalesForceTest::Sync->StartFake( Generate => 'accounts=40,owners=5,contacts=50' );
+my $Home = SalesForceTest::Sync->Configure(
+    Fake     => $Fake,
+    Settings => {
+        'SalesForceModule::Customers::Mode'              => 'AccountOwner',
+        'SalesForceModule::Customers::DefaultCustomerID' => 'sf-default',
 
-# POST /_fake/data: change records between runs, as Salesforce users would.
-my $FakeData = sub {
-    my ($Data) = @_;
-    ( my $URL = $Info->{control_url} ) =~ s{/control\z}{/data}smx;
-    my $Response = HTTP::Tiny->new(
-        timeout => 30,
-        ( $Info->{ca_file} ? ( verify_SSL => 1, SSL_options => { SSL_ca_file => $Info->{ca_file} } ) : () ),
-    )->request(
-        'POST', $URL,
-        {
-            headers => { 'Content-Type' => 'application/json' },
-            content => JSON::PP->new()->encode($Data)
-        }
-    );
-    diag "fake data: $Response->{status} $Response->{content}" if !$Response->{success};
-    return $Response->{success};
-};
-
-my $Home = tempdir( CLEANUP => 1 );
-$ENV{OTRS_HOME}                 = $Home;
-$ENV{SALESFORCE_CONFIG_XML_DIR} = "$Bin/../Kernel/Config/Files/XML";
-$ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
-%Kernel::Config::TestSettings   = (
-    'SalesForceModule::AuthUser'                     => $Info->{username},
-    'SalesForceModule::AuthPassword'                 => $Info->{password},
-    'SalesForceModule::AuthSecToken'                 => $Info->{security_token},
-    'SalesForceModule::Proxy'                        => $Info->{soap_login_url},
-    'SalesForceModule::CAFile'                       => $Info->{ca_file},
-    'SalesForceModule::Customers::Mode'              => 'AccountOwner',
-    'SalesForceModule::Customers::DefaultCustomerID' => 'sf-default',
-
-    # a site policy: the fake's addresses are @example.*, which OTRS rejects by default
-    'CheckEmailInvalidAddress' => '@blocked\\.test$',
+        # a site policy: the fake's addresses are @example.*, which OTRS rejects by default
+        'CheckEmailInvalidAddress' => '@blocked\\.test$',
+    },
 );
 
 use Kernel::System::ObjectManager;
 
 my $Run = sub {
-    my (@Arguments) = @_;
-    my $Command = $Kernel::OM->Create('Kernel::System::Console::Command::Admin::SalesForce::SyncCustomers');
-    my ( $Out, $Err ) = ( '', '' );
-    my $Exit;
-    {
-        local *STDOUT;
-        local *STDERR;
-        open STDOUT, '>:encoding(UTF-8)', \$Out or die $!;
-        open STDERR, '>:encoding(UTF-8)', \$Err or die $!;
-        $Exit = $Command->Execute( '--allow-root', '--json', @Arguments );
-    }
-    my $Report = eval { JSON::PP->new()->utf8()->decode($Out) } || {};
-    return ( $Exit, $Report, $Out, $Err );
+    my ( $Exit, $Report, $Out, $Err ) = SalesForceTest::Sync->RunCommand(
+        Command   => 'SyncCustomers',
+        Arguments => [ '--json', @_ ],
+    );
+    return ( $Exit, $Report || {}, $Out, $Err );
 };
 my $Writes = sub {
     my $Calls = $Kernel::OM->Get('Kernel::System::CustomerUser')->{StandInCalls};
@@ -94,11 +56,8 @@ my $Members = sub {
     ];
 };
 
-# A save call of Kernel::System::SalesForce succeeded (its first result says success).
-my $Saved = sub {
-    my ($Result) = @_;
-    return ref $Result eq 'HASH' && ( $Result->{success} // '' ) eq 'true' ? 1 : 0;
-};
+# A save call of Kernel::System::SalesForce succeeded.
+my $Saved = sub { return SalesForceTest::Sync->Saved(@_) };
 
 # ===================================================== Account owners (the original's semantics)
 {
@@ -242,7 +201,10 @@ my $Saved = sub {
     my $Broken = $Synced[2];
     my $Other  = $Synced[3];
     ok(
-        $FakeData->( { update => [ { Id => $Broken->{Id}, Email => 'john..doe@acme.org' } ] } ),
+        SalesForceTest::Sync->FakeData(
+            Fake => $Fake,
+            Data => { update => [ { Id => $Broken->{Id}, Email => 'john..doe@acme.org' } ] }
+        ),
         'a Contact gets a broken e-mail address'
     );
     ok(

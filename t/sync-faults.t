@@ -17,88 +17,42 @@ no warnings 'once';    ## no critic
 use utf8;
 
 use Digest::SHA();
-use File::Temp qw(tempdir);
-use FindBin    qw($Bin);
-use HTTP::Tiny;
 use JSON::PP();
 use Test::More;
 
-use SalesForceTest::Fake;
+use SalesForceTest::Sync;
 
-plan skip_all => 'fake-salesforce not built (cargo build -p fake-salesforce)' if !SalesForceTest::Fake->Available();
-plan skip_all => 'SalesForce::XS not built (make xs)'                         if !eval { require SalesForce::XS; 1 };
+SalesForceTest::Sync->SkipUnlessBuilt();
 
-my $Fake = SalesForceTest::Fake->new( Args => [ '--tls', '--generate', 'accounts=900,owners=5,contacts=10' ] );
-my $Info = $Fake->{Info};
-
-# POST /_fake/data: change records between runs, as Salesforce users would.
-my $FakeData = sub {
-    my ($Data) = @_;
-    ( my $URL = $Info->{control_url} ) =~ s{/control\z}{/data}smx;
-    my $Response = HTTP::Tiny->new(
-        timeout => 30,
-        ( $Info->{ca_file} ? ( verify_SSL => 1, SSL_options => { SSL_ca_file => $Info->{ca_file} } ) : () ),
-    )->request(
-        'POST', $URL,
-        {
-            headers => { 'Content-Type' => 'application/json' },
-            content => JSON::PP->new()->encode($Data)
-        }
-    );
-    diag "fake data: $Response->{status} $Response->{content}" if !$Response->{success};
-    return $Response->{success};
-};
-
-my $Home = tempdir( CLEANUP => 1 );
-$ENV{OTRS_HOME}                 = $Home;
-$ENV{SALESFORCE_CONFIG_XML_DIR} = "$Bin/../Kernel/Config/Files/XML";
-$ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
-%Kernel::Config::TestSettings   = (
-    'SalesForceModule::AuthUser'                                               => $Info->{username},
-    'SalesForceModule::AuthPassword'                                           => $Info->{password},
-    'SalesForceModule::AuthSecToken'                                           => $Info->{security_token},
-    'SalesForceModule::Proxy'                                                  => $Info->{soap_login_url},
-    'SalesForceModule::CAFile'                                                 => $Info->{ca_file},
-    'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity',
-    'SalesForceModule::BatchSize'                                              => 200,
+my $Fake = SalesForceTest::Sync->StartFake( Generate => 'accounts=900,owners=5,contacts=10' );
+my $Home = SalesForceTest::Sync->Configure(
+    Fake     => $Fake,
+    Settings => {
+        'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity',
+        'SalesForceModule::BatchSize'                                              => 200,
+    },
 );
 
 use Kernel::System::ObjectManager;
 local $Kernel::OM = Kernel::System::ObjectManager->new();
 
 my $Run = sub {
-    my (@Arguments) = @_;
 
     # every run as in a new process: a new client that signs in
     $Kernel::OM->ObjectsDiscard( Objects => ['Kernel::System::SalesForce'] );
-    my $Command = $Kernel::OM->Create('Kernel::System::Console::Command::Admin::SalesForce::SyncCompanies');
-    my ( $Out, $Err ) = ( '', '' );
-    my $Exit;
-    {
-        local *STDOUT;
-        local *STDERR;
-        open STDOUT, '>:encoding(UTF-8)', \$Out or die $!;
-        open STDERR, '>:encoding(UTF-8)', \$Err or die $!;
-        $Exit = $Command->Execute( '--allow-root', @Arguments );
-    }
-    my $Report = ( grep { $_ eq '--json' } @Arguments ) ? eval { JSON::PP->new()->utf8()->decode($Out) } : undef;
-    return ( $Exit, $Report, $Out, $Err );
+    return SalesForceTest::Sync->RunCommand(
+        Command   => 'SyncCompanies',
+        Arguments => [@_],
+    );
 };
 
 my $CompanyObject    = $Kernel::OM->Get('Kernel::System::CustomerCompany');
 my $DBObject         = $Kernel::OM->Get('Kernel::System::DB');
 my $SalesForceObject = $Kernel::OM->Get('Kernel::System::SalesForce');
 
-# A save call of Kernel::System::SalesForce succeeded (its first result says success).
-my $Saved = sub {
-    my ($Result) = @_;
-    return ref $Result eq 'HASH' && ( $Result->{success} // '' ) eq 'true' ? 1 : 0;
-};
-my $Writes = sub {
-    my $Calls = $CompanyObject->{StandInCalls};
-    return ( $DBObject->{StandInWrites} // 0 ) . '/' . join ',',
-        map { "$_=" . ( $Calls->{$_} // 0 ) } qw(CustomerCompanyAdd CustomerCompanyUpdate);
-};
+# A save call of Kernel::System::SalesForce succeeded.
+my $Saved    = sub { return SalesForceTest::Sync->Saved(@_) };
+my $Writes   = sub { return SalesForceTest::Sync->CompanyWrites() };
 my $ValidIDs = sub {
     my @Rows = sort { $a->{customer_id} cmp $b->{customer_id} } @{ $DBObject->StandInRows('customer_company') };
     return scalar(@Rows) . ' companies, digest '
@@ -120,7 +74,13 @@ like( $Out, qr/in 5 page\(s\)/,                            'first run: five page
 # a broken one must not touch anything.
 my $Accounts = $SalesForceObject->DoQuery( Query => 'SELECT Id, Name FROM Account' );
 my @Gone     = map { $_->{Id} } grep { $_->{Name} !~ m{\A\*}smx } @{$Accounts}[ 100, 500, 800 ];
-ok( $FakeData->( { delete => \@Gone } ), 'three Accounts deleted in Salesforce' );
+ok(
+    SalesForceTest::Sync->FakeData(
+        Fake => $Fake,
+        Data => { delete => \@Gone }
+    ),
+    'three Accounts deleted in Salesforce'
+);
 ok(
     $Saved->(
         scalar $SalesForceObject->Update(

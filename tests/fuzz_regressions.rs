@@ -10,7 +10,6 @@ use std::collections::HashSet;
 /// id. The planner must either refuse such input with a clear error or
 /// plan one action per id.
 #[test]
-#[ignore = "bug: the planner plans two actions for one UserLogin listed twice in the OTRS state; see doc/dev/HARDENING.md"]
 fn duplicate_otrs_logins_give_one_action_per_id() {
     let c = to_id18("003000000000011").unwrap();
     let user = json!({"UserLogin": c, "UserFirstname": "Ann", "UserLastname": "Doe",
@@ -40,7 +39,6 @@ fn duplicate_otrs_logins_give_one_action_per_id() {
 
 /// The same for companies: one CustomerID twice in the OTRS state.
 #[test]
-#[ignore = "bug: the planner plans two actions for one CustomerID listed twice in the OTRS state; see doc/dev/HARDENING.md"]
 fn duplicate_otrs_companies_give_one_action_per_id() {
     let id = to_id18("001000000000011").unwrap();
     let company = json!({"CustomerID": id, "CustomerCompanyName": "Old", "ValidID": 1});

@@ -588,15 +588,12 @@ sub Create {
         return $Self->_NeedError( 'Create', 'Need fields of the record to create (e.g. Name)!' );
     }
 
-    my $Result = $Self->_Call(
-        'Create', 'create',
-        {
-            type    => $Param{Type},
-            records => [ map { $Self->_RecordArgument($_) } @Records ],
-        }
+    return $Self->_SaveRecords(
+        Function => 'Create',
+        Method   => 'create',
+        Type     => $Param{Type},
+        Records  => \@Records,
     );
-    return if !$Result;
-    return $Self->_SaveResults( 'Create', $Result );
 }
 
 =head2 Update()
@@ -637,15 +634,12 @@ sub Update {
         }
     }
 
-    my $Result = $Self->_Call(
-        'Update', 'update',
-        {
-            type    => $Param{Type},
-            records => [ map { $Self->_RecordArgument($_) } @Records ],
-        }
+    return $Self->_SaveRecords(
+        Function => 'Update',
+        Method   => 'update',
+        Type     => $Param{Type},
+        Records  => \@Records,
     );
-    return if !$Result;
-    return $Self->_SaveResults( 'Update', $Result );
 }
 
 =head2 UpSert()
@@ -973,19 +967,10 @@ Returns:
 sub GetUpdated {
     my ( $Self, %Param ) = @_;
 
-    return if !$Self->_Check(
-        \%Param,
+    my $Result = $Self->_ChangedInSpan(
+        %Param,
         Function => 'GetUpdated',
-        Needed   => [ 'Type', 'Start', 'End' ]
-    );
-
-    my $Result = $Self->_Call(
-        'GetUpdated', 'getUpdated',
-        {
-            type  => $Param{Type},
-            start => $Param{Start},
-            end   => $Param{End},
-        }
+        Method   => 'getUpdated',
     );
     return if !$Result;
     return {
@@ -1017,19 +1002,10 @@ Returns:
 sub GetDeleted {
     my ( $Self, %Param ) = @_;
 
-    return if !$Self->_Check(
-        \%Param,
+    my $Result = $Self->_ChangedInSpan(
+        %Param,
         Function => 'GetDeleted',
-        Needed   => [ 'Type', 'Start', 'End' ]
-    );
-
-    my $Result = $Self->_Call(
-        'GetDeleted', 'getDeleted',
-        {
-            type  => $Param{Type},
-            start => $Param{Start},
-            end   => $Param{End},
-        }
+        Method   => 'getDeleted',
     );
     return if !$Result;
     return {
@@ -1200,63 +1176,38 @@ sub Logout {
 
 =head2 GetSessionID()
 
-The Salesforce session id (a secret: it grants access as the API user until it
-expires; never log it).
-
-    my $SID = $SalesForceObject->GetSessionID();
-
-Returns the session id string.
-
-=cut
-
-sub GetSessionID {
-    my ( $Self, %Param ) = @_;
-
-    return if !$Self->_Check( \%Param, Function => 'GetSessionID' );
-
-    my $Session = $Self->_Session('GetSessionID');
-    return if !$Session;
-    return $Session->{session_id};
-}
-
 =head2 GetUserID()
-
-The Id of the signed-in Salesforce user.
-
-    my $UID = $SalesForceObject->GetUserID();
-
-Returns e.g. C<'005D0000001AbCdIAK'>.
-
-=cut
-
-sub GetUserID {
-    my ( $Self, %Param ) = @_;
-
-    return if !$Self->_Check( \%Param, Function => 'GetUserID' );
-
-    my $Session = $Self->_Session('GetUserID');
-    return if !$Session;
-    return $Session->{user_id};
-}
 
 =head2 GetUserName()
 
-The user name of the signed-in Salesforce user.
+One field of the current Salesforce session (signing in first if needed):
 
-    my $Username = $SalesForceObject->GetUserName();
+    my $SID      = $SalesForceObject->GetSessionID();    # the session id
+    my $UID      = $SalesForceObject->GetUserID();       # e.g. '005D0000001AbCdIAK'
+    my $Username = $SalesForceObject->GetUserName();     # e.g. 'api@example.com'
 
-Returns e.g. C<'api@example.com'>.
+The session id is a secret: it grants access as the API user until it expires;
+never log it.
 
 =cut
 
-sub GetUserName {
-    my ( $Self, %Param ) = @_;
+# The session functions: name => field of the session.
+my %SessionFunctions = (
+    GetSessionID => 'session_id',
+    GetUserID    => 'user_id',
+    GetUserName  => 'user_name',
+);
+for my $Function ( sort keys %SessionFunctions ) {
+    no strict 'refs';    ## no critic (one method per session field)
+    *{$Function} = sub {
+        my ( $Self, %Param ) = @_;
 
-    return if !$Self->_Check( \%Param, Function => 'GetUserName' );
-
-    my $Session = $Self->_Session('GetUserName');
-    return if !$Session;
-    return $Session->{user_name};
+        return $Self->_SessionField(
+            %Param,
+            Function => $Function,
+            Field    => $SessionFunctions{$Function},
+        );
+    };
 }
 
 =head2 GetFieldList()
@@ -1478,67 +1429,41 @@ sub Call {
 
 =head2 DescribeMetadata()
 
-Not supported: the Salesforce Metadata API is not part of this package. Logs an
-error and returns undef. Use L</DescribeGlobal()> / L</DescribeSObject()> for the data
-model, or the Salesforce CLI (C<sf project retrieve start>) for metadata.
-
-    my $Metadata = $SalesForceObject->DescribeMetadata();
-
-=cut
-
-sub DescribeMetadata {
-    my ( $Self, %Param ) = @_;
-
-    return $Self->_NotSupported( 'DescribeMetadata', 'DescribeGlobal() or DescribeSObject()' );
-}
-
 =head2 RetrieveMetadata()
-
-Not supported (Metadata API); logs an error and returns undef. Use the Salesforce CLI
-(C<sf project retrieve start>) instead.
-
-    my $Metadata = $SalesForceObject->RetrieveMetadata();
-
-=cut
-
-sub RetrieveMetadata {
-    my ( $Self, %Param ) = @_;
-
-    return $Self->_NotSupported( 'RetrieveMetadata', 'the Salesforce CLI (sf project retrieve start)' );
-}
 
 =head2 CheckAsyncStatus()
 
-Not supported (Metadata API); logs an error and returns undef. Use the Salesforce CLI
-(C<sf project deploy report>) instead.
-
-    my $Status = $SalesForceObject->CheckAsyncStatus(
-        PID => 5,
-    );
-
-=cut
-
-sub CheckAsyncStatus {
-    my ( $Self, %Param ) = @_;
-
-    return $Self->_NotSupported( 'CheckAsyncStatus', 'the Salesforce CLI (sf project deploy report)' );
-}
-
 =head2 CheckRetrieveStatus()
 
-Not supported (Metadata API); logs an error and returns undef. Use the Salesforce CLI
-(C<sf project retrieve start>) instead.
+Not supported: the Salesforce Metadata API is not part of this package. Each logs an
+error that names what to use instead and returns undef:
 
-    my $Status = $SalesForceObject->CheckRetrieveStatus(
+    DescribeMetadata()      DescribeGlobal() / DescribeSObject() for the data model
+    RetrieveMetadata()      the Salesforce CLI (sf project retrieve start)
+    CheckAsyncStatus()      the Salesforce CLI (sf project deploy report)
+    CheckRetrieveStatus()   the Salesforce CLI (sf project retrieve start)
+
+    my $Metadata = $SalesForceObject->DescribeMetadata();
+    my $Status   = $SalesForceObject->CheckAsyncStatus(
         PID => 5,
     );
 
 =cut
 
-sub CheckRetrieveStatus {
-    my ( $Self, %Param ) = @_;
+# The unsupported Metadata API functions of the original: name => what to use instead.
+my %NotSupportedFunctions = (
+    DescribeMetadata    => 'DescribeGlobal() or DescribeSObject()',
+    RetrieveMetadata    => 'the Salesforce CLI (sf project retrieve start)',
+    CheckAsyncStatus    => 'the Salesforce CLI (sf project deploy report)',
+    CheckRetrieveStatus => 'the Salesforce CLI (sf project retrieve start)',
+);
+for my $Function ( sort keys %NotSupportedFunctions ) {
+    no strict 'refs';    ## no critic (one method per unsupported function)
+    *{$Function} = sub {
+        my ( $Self, %Param ) = @_;
 
-    return $Self->_NotSupported( 'CheckRetrieveStatus', 'the Salesforce CLI (sf project retrieve start)' );
+        return $Self->_NotSupported( $Function, $NotSupportedFunctions{$Function} );
+    };
 }
 
 =begin Internal:
@@ -1719,7 +1644,8 @@ sub _Scrub {
 
 =head2 _Client()
 
-The native client, created once per object on first use.
+The native client, created once per object on first use from L</_ClientConfig()>
+plus C<setting_names> (client config key => SysConfig setting, for its messages).
 
 =cut
 
@@ -1747,6 +1673,9 @@ sub _Client {
         );
         return;
     }
+
+    # Messages of the client name the settings the admin sees.
+    $Config->{setting_names} = {%SettingNameOf};
 
     # $Config and $JSON hold secrets: lexicals only, never kept in $Self.
     my $JSON   = $Kernel::OM->Get('Kernel::System::JSON')->Encode( Data => $Config );
@@ -1924,9 +1853,6 @@ sub _ClientConfig {
         $Config{ $Number{$Param} } = 0 + $Value;
     }
 
-    # Messages of the client name the settings the admin sees.
-    $Config{setting_names} = {%SettingNameOf};
-
     # Proxy credentials are secrets too.
     if ( $Config{proxy} && $Config{proxy} =~ m{://([^/\s@]+)@} ) {
         my $UserInfo = $1;
@@ -2007,13 +1933,54 @@ sub _Error {
     return;
 }
 
-sub _Session {
-    my ( $Self, $Function ) = @_;
+# GetSessionID() / GetUserID() / GetUserName(): one field of the session (the
+# session id is added to the secrets first).
+sub _SessionField {
+    my ( $Self, %Param ) = @_;
 
-    my $Session = $Self->_Call( $Function, 'session', {} );
+    return if !$Self->_Check( \%Param, Function => $Param{Function} );
+
+    my $Session = $Self->_Call( $Param{Function}, 'session', {} );
     return if !$Session;
     $Self->_SecretsAdd( $Session->{session_id} );
-    return $Session;
+    return $Session->{ $Param{Field} };
+}
+
+# GetUpdated() / GetDeleted(): the records of a Type changed in a time span;
+# returns the call's raw result or undef.
+sub _ChangedInSpan {
+    my ( $Self, %Param ) = @_;
+
+    return if !$Self->_Check(
+        \%Param,
+        Function => $Param{Function},
+        Needed   => [ 'Type', 'Start', 'End' ]
+    );
+    return $Self->_Call(
+        $Param{Function},
+        $Param{Method},
+        {
+            type  => $Param{Type},
+            start => $Param{Start},
+            end   => $Param{End},
+        }
+    );
+}
+
+# Create() / Update(): saves the checked records, returns the save results.
+sub _SaveRecords {
+    my ( $Self, %Param ) = @_;
+
+    my $Result = $Self->_Call(
+        $Param{Function},
+        $Param{Method},
+        {
+            type    => $Param{Type},
+            records => [ map { $Self->_RecordArgument($_) } @{ $Param{Records} } ],
+        }
+    );
+    return if !$Result;
+    return $Self->_SaveResults( $Param{Function}, $Result );
 }
 
 sub _BatchSizeArgument {

@@ -114,8 +114,9 @@ fn build(inp: &Input) -> Value {
             }
         })
         .collect();
-    // OTRS keys are unique (CustomerID, UserLogin): one entry per id.
-    // (Duplicates give duplicate actions; pinned in tests/fuzz_regressions.rs.)
+    // OTRS keys are unique (CustomerID, UserLogin): one entry per id, as
+    // OTRS holds them. (Duplicates once gave duplicate actions; that case
+    // is pinned in tests/fuzz_regressions.rs.)
     let mut keys = HashSet::new();
     let otrs: Vec<Value> = inp
         .otrs

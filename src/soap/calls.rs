@@ -1,7 +1,7 @@
 //! Response side: envelope checks, faults, login and per-call results.
 
 use super::read::{describe_body, protocol, Doc, Id};
-use super::record::{generic, query_page, record};
+use super::record::{fast_query_response, generic, query_page, record};
 use super::{LimitInfo, LoginResult, Response};
 use crate::error::{redact, Error, ErrorKind, Result};
 use serde_json::{json, Map, Value};
@@ -265,6 +265,28 @@ pub(super) fn parse_call_response(method: &str, status: u16, body: &[u8]) -> Res
             format!("{method:?} is not a SOAP call"),
         ));
     }
+    if status == 200 && matches!(method, "query" | "queryAll" | "queryMore") {
+        // One pass, no node tree; anything unusual (faults included) falls
+        // through to the tree path below.
+        if let Some((result, header)) = fast_query_response(method, body) {
+            let limit_info = match header {
+                None => Some(None),
+                Some(range) => body
+                    .get(range)
+                    .and_then(|h| Doc::parse(h).ok())
+                    .map(|h| limit_info(&h, Some(h.root()))),
+            };
+            if let Some(limit_info) = limit_info {
+                return Ok(Response { result, limit_info });
+            }
+        }
+    }
+    parse_call_response_tree(method, status, body)
+}
+
+/// [`parse_call_response`] through the node tree (every call; the
+/// reference the one-pass query decoder is checked against).
+pub(super) fn parse_call_response_tree(method: &str, status: u16, body: &[u8]) -> Result<Response> {
     let (doc, env) = open(status, body, method == "login").map_err(|e| e.context(method))?;
     let limit_info = limit_info(&doc, env.header);
     let result =

@@ -17,10 +17,10 @@ use std::borrow::Cow;
 
 const NONE: u32 = u32::MAX;
 /// Most attributes one element may have.
-const MAX_ATTRIBUTES: usize = 64;
+pub(crate) const MAX_ATTRIBUTES: usize = 64;
 /// Most namespace declarations one document may have (Salesforce uses
 /// four or five, all on the envelope).
-const MAX_NAMESPACE_DECLS: usize = 64;
+pub(crate) const MAX_NAMESPACE_DECLS: usize = 64;
 
 /// What an `xsi:type` attribute said, by its local part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub(crate) enum XsiType {
 }
 
 impl XsiType {
-    fn from_value(v: &[u8]) -> XsiType {
+    pub(crate) fn from_value(v: &[u8]) -> XsiType {
         let local = match v.iter().rposition(|b| *b == b':') {
             Some(i) => &v[i + 1..],
             None => v,
@@ -117,15 +117,45 @@ pub(crate) fn check_bytes(body: &[u8]) -> Result<&str> {
             e.valid_up_to()
         ))
     })?;
-    // `contains` on bytes is core's word-at-a-time memchr; the position
-    // is only looked for when there is a NUL.
-    if body.contains(&0) {
-        let pos = body.iter().position(|b| *b == 0).unwrap_or(0);
-        return Err(protocol(format!(
-            "response contains a NUL byte at offset {pos}, which XML does not allow"
+    // XML 1.0 allows no C0 control but tab, LF and CR; an ESC in a company
+    // name would reach OTRS and terminals. Character references to them
+    // are checked after unescaping (`refuse_controls`).
+    if let Some(pos) = body.iter().position(|b| is_forbidden_control(*b as char)) {
+        return Err(protocol(control_message(
+            body[pos] as char,
+            "at offset",
+            pos,
         )));
     }
     Ok(text.strip_prefix('\u{FEFF}').unwrap_or(text))
+}
+
+fn is_forbidden_control(c: char) -> bool {
+    c < '\u{20}' && !matches!(c, '\t' | '\n' | '\r')
+}
+
+fn control_message(c: char, where_: &str, pos: usize) -> String {
+    if c == '\0' {
+        format!("response contains a NUL byte {where_} {pos}, which XML does not allow")
+    } else {
+        format!(
+            "response contains the control character U+{:04X} {where_} {pos}, which XML does not allow",
+            c as u32
+        )
+    }
+}
+
+/// Refuses unescaped text that holds a control character XML forbids
+/// (it came in as a character reference such as `&#1;`).
+pub(crate) fn refuse_controls(text: &str) -> Result<()> {
+    match text.char_indices().find(|(_, c)| is_forbidden_control(*c)) {
+        Some((pos, c)) => Err(protocol(control_message(
+            c,
+            "(as a character reference) in a text at",
+            pos,
+        ))),
+        None => Ok(()),
+    }
 }
 
 impl<'a> Doc<'a> {
@@ -266,6 +296,7 @@ impl<'a> Doc<'a> {
                         continue;
                     }
                     let piece = t.unescape().map_err(|e| pos_err(&reader, e))?;
+                    refuse_controls(&piece)?;
                     append(&mut node.text, piece);
                 }
                 Event::CData(c) => {
@@ -350,7 +381,7 @@ impl<'a> Doc<'a> {
 /// input, but its accessors tie them to the event; finding the same bytes
 /// by address (no `unsafe`) gives them back the input's lifetime. `None`
 /// if `name` does not lie inside `text`.
-fn intern_name<'a>(text: &'a str, name: &[u8]) -> Option<&'a str> {
+pub(crate) fn intern_name<'a>(text: &'a str, name: &[u8]) -> Option<&'a str> {
     let base = text.as_ptr() as usize;
     let p = name.as_ptr() as usize;
     if p >= base && p + name.len() <= base + text.len() {

@@ -321,3 +321,785 @@ fn generic_leaf(name: &str, xsi: XsiType, text: &str) -> Value {
     }
     Value::String(text.to_owned())
 }
+
+// ---------------------------------------------------------------------
+// One-pass decoder for query pages.
+//
+// `query`/`queryAll`/`queryMore` responses are decoded straight from the
+// quick-xml events into the result, without the node tree of
+// [`Doc`]. It accepts only what the tree path would accept and decodes to
+// exactly what the tree path would give: anything unusual (a fault, a
+// DOCTYPE, CDATA, a depth or attribute limit, a missing or repeated
+// `<done>`, malformed XML, ...) makes it give up, and the caller then runs
+// the tree path, which produces the result or the precise error.
+// ---------------------------------------------------------------------
+
+use super::read::{check_bytes, intern_name, MAX_ATTRIBUTES, MAX_NAMESPACE_DECLS};
+use super::{ENVELOPE_NS, MAX_DEPTH, XSI_NS};
+use quick_xml::events::Event;
+use quick_xml::name::PrefixDeclaration;
+use quick_xml::Reader;
+use serde_json::map::Entry;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// The fast path gave up; the tree path decides.
+struct Bail;
+
+type Fast<T> = std::result::Result<T, Bail>;
+
+/// One start tag, as the decoder needs it.
+struct Elem<'a> {
+    /// Local name (prefix stripped), borrowed from the input.
+    name: &'a str,
+    /// Prefix (empty when none), borrowed from the input.
+    prefix: &'a [u8],
+    nil: bool,
+    xsi_type: XsiType,
+}
+
+enum Ev<'a> {
+    Start(Elem<'a>),
+    End,
+    Text(Cow<'a, str>),
+    Eof,
+}
+
+/// A namespace binding in scope: prefix (empty for the default
+/// namespace), URI, depth of the element that declared it.
+type Binding<'a> = (&'a [u8], &'a [u8], usize);
+
+struct Stream<'a> {
+    text: &'a str,
+    reader: Reader<&'a [u8]>,
+    depth: usize,
+    bindings: Vec<Binding<'a>>,
+    ns_decls: usize,
+    /// xsi candidates of the current start tag: (is nil, prefix, nil value, type).
+    pending: Vec<(bool, &'a [u8], bool, XsiType)>,
+    /// Input offset where the last event read began.
+    event_start: u64,
+}
+
+fn bytes_in<'a>(text: &'a str, b: &[u8]) -> Fast<&'a [u8]> {
+    intern_name(text, b).map(str::as_bytes).ok_or(Bail)
+}
+
+impl<'a> Stream<'a> {
+    fn new(text: &'a str) -> Stream<'a> {
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        config.trim_text(false);
+        Stream {
+            text,
+            reader,
+            depth: 0,
+            bindings: Vec::with_capacity(8),
+            ns_decls: 0,
+            pending: Vec::with_capacity(4),
+            event_start: 0,
+        }
+    }
+
+    fn lookup(&self, prefix: &[u8]) -> Option<&'a [u8]> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|b| b.0 == prefix)
+            .map(|b| b.1)
+    }
+
+    /// True when `el` is in the SOAP envelope namespace.
+    fn in_envelope(&self, el: &Elem<'a>) -> bool {
+        self.lookup(el.prefix) == Some(ENVELOPE_NS.as_bytes())
+    }
+
+    fn next(&mut self) -> Fast<Ev<'a>> {
+        loop {
+            self.event_start = self.reader.buffer_position();
+            let event = self.reader.read_event().map_err(|_| Bail)?;
+            return match event {
+                Event::Start(start) => {
+                    if self.depth >= MAX_DEPTH {
+                        return Err(Bail);
+                    }
+                    let text = self.text;
+                    let qname = start.name().into_inner();
+                    let (prefix, local) = match qname.iter().position(|b| *b == b':') {
+                        Some(i) => (&qname[..i], &qname[i + 1..]),
+                        None => (&qname[..0], qname),
+                    };
+                    let name = intern_name(text, local).ok_or(Bail)?;
+                    let prefix = bytes_in(text, prefix)?;
+                    self.depth += 1;
+                    let depth = self.depth;
+                    let mut nil = false;
+                    let mut xsi_type = XsiType::None;
+                    // Most elements of a page have no attributes at all.
+                    if start
+                        .attributes_raw()
+                        .iter()
+                        .any(|b| !b.is_ascii_whitespace())
+                    {
+                        self.pending.clear();
+                        for (i, attr) in start.attributes().with_checks(false).enumerate() {
+                            if i >= MAX_ATTRIBUTES {
+                                return Err(Bail);
+                            }
+                            let attr = attr.map_err(|_| Bail)?;
+                            if let Some(decl) = attr.key.as_namespace_binding() {
+                                self.ns_decls += 1;
+                                if self.ns_decls > MAX_NAMESPACE_DECLS {
+                                    return Err(Bail);
+                                }
+                                let value = bytes_in(text, &attr.value)?;
+                                let p: &'a [u8] = match decl {
+                                    PrefixDeclaration::Default => &value[..0],
+                                    PrefixDeclaration::Named(p) => {
+                                        // Unusual bindings: the tree path decides.
+                                        if p.is_empty()
+                                            || value.is_empty()
+                                            || p == b"xml"
+                                            || p == b"xmlns"
+                                        {
+                                            return Err(Bail);
+                                        }
+                                        bytes_in(text, p)?
+                                    }
+                                };
+                                if value.contains(&b'&')
+                                    || value == b"http://www.w3.org/XML/1998/namespace"
+                                    || value == b"http://www.w3.org/2000/xmlns/"
+                                {
+                                    return Err(Bail);
+                                }
+                                self.bindings.push((p, value, depth));
+                                continue;
+                            }
+                            let key = attr.key.into_inner();
+                            let Some(i) = key.iter().position(|b| *b == b':') else {
+                                continue;
+                            };
+                            let (p, local) = (&key[..i], &key[i + 1..]);
+                            match local {
+                                b"nil" => {
+                                    let v = attr.value.as_ref();
+                                    self.pending.push((
+                                        true,
+                                        bytes_in(text, p)?,
+                                        v == b"true" || v == b"1",
+                                        XsiType::None,
+                                    ));
+                                }
+                                b"type" => self.pending.push((
+                                    false,
+                                    bytes_in(text, p)?,
+                                    false,
+                                    XsiType::from_value(attr.value.as_ref()),
+                                )),
+                                _ => {}
+                            }
+                        }
+                        for k in 0..self.pending.len() {
+                            let (is_nil, p, nil_value, ty) = self.pending[k];
+                            // By URI; an undeclared `xsi:` prefix means the
+                            // usual namespace (as in the tree path).
+                            let is_xsi = match self.lookup(p) {
+                                Some(uri) => uri == XSI_NS.as_bytes(),
+                                None => p == b"xsi",
+                            };
+                            if is_xsi {
+                                if is_nil {
+                                    nil = nil_value;
+                                } else {
+                                    xsi_type = ty;
+                                }
+                            }
+                        }
+                    }
+                    Ok(Ev::Start(Elem {
+                        name,
+                        prefix,
+                        nil,
+                        xsi_type,
+                    }))
+                }
+                Event::End(_) => {
+                    while self.bindings.last().is_some_and(|b| b.2 == self.depth) {
+                        self.bindings.pop();
+                    }
+                    self.depth = self.depth.checked_sub(1).ok_or(Bail)?;
+                    Ok(Ev::End)
+                }
+                Event::Text(t) => {
+                    let raw: &[u8] = &t;
+                    if raw.contains(&b'&') {
+                        // A reference to a forbidden control: the tree path reports it.
+                        let text = t.unescape().map_err(|_| Bail)?;
+                        crate::soap::read::refuse_controls(&text).map_err(|_| Bail)?;
+                        Ok(Ev::Text(text))
+                    } else {
+                        Ok(Ev::Text(Cow::Borrowed(
+                            intern_name(self.text, raw).ok_or(Bail)?,
+                        )))
+                    }
+                }
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
+                Event::Eof => Ok(Ev::Eof),
+                Event::CData(_) | Event::DocType(_) | Event::Empty(_) => Err(Bail),
+            };
+        }
+    }
+
+    /// Consumes the rest of the element whose start was just read.
+    fn skip_rest(&mut self) -> Fast<()> {
+        let mut open = 1usize;
+        loop {
+            match self.next()? {
+                Ev::Start(_) => open += 1,
+                Ev::End => {
+                    open -= 1;
+                    if open == 0 {
+                        return Ok(());
+                    }
+                }
+                Ev::Text(_) => {}
+                Ev::Eof => return Err(Bail),
+            }
+        }
+    }
+
+    /// The text of a leaf whose start was just read (gives up on children).
+    fn leaf_text(&mut self) -> Fast<Cow<'a, str>> {
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        loop {
+            match self.next()? {
+                Ev::Text(t) => append(&mut text, t),
+                Ev::End => return Ok(text),
+                Ev::Start(_) | Ev::Eof => return Err(Bail),
+            }
+        }
+    }
+
+    /// The next child start of the current element, `None` at its end.
+    fn child(&mut self, pending: &mut Option<Elem<'a>>) -> Fast<Option<Elem<'a>>> {
+        if let Some(el) = pending.take() {
+            return Ok(Some(el));
+        }
+        loop {
+            match self.next()? {
+                Ev::Start(el) => return Ok(Some(el)),
+                Ev::End => return Ok(None),
+                Ev::Text(_) => {}
+                Ev::Eof => return Err(Bail),
+            }
+        }
+    }
+
+    /// As [`record`]: the children of the current element (the first one
+    /// possibly already read) as a record.
+    fn record(&mut self, mut pending: Option<Elem<'a>>) -> Fast<Value> {
+        let mut map = Map::new();
+        while let Some(el) = self.child(&mut pending)? {
+            let v = match el.name {
+                "fieldsToNull" => {
+                    self.skip_rest()?;
+                    continue;
+                }
+                "type" => {
+                    if el.nil {
+                        self.skip_rest()?;
+                        Value::Null
+                    } else {
+                        Value::String(self.leaf_text()?.into_owned())
+                    }
+                }
+                _ => self.field_value(&el)?,
+            };
+            // One search of the map per field (the key is allocated
+            // either way: a repeated element is rare, the folded `Id`).
+            match map.entry(el.name) {
+                Entry::Vacant(slot) => {
+                    slot.insert(v);
+                }
+                Entry::Occupied(mut slot) => {
+                    if slot.get().is_null() {
+                        *slot.get_mut() = v;
+                    }
+                }
+            }
+        }
+        Ok(Value::Object(map))
+    }
+
+    /// As [`field_value`], for the element whose start was just read.
+    fn field_value(&mut self, el: &Elem<'a>) -> Fast<Value> {
+        if el.nil {
+            self.skip_rest()?;
+            return Ok(Value::Null);
+        }
+        match el.xsi_type {
+            XsiType::QueryResult => return self.query_result(None, false),
+            XsiType::SObject => return self.record(None),
+            _ => {}
+        }
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        loop {
+            match self.next()? {
+                Ev::Text(t) => append(&mut text, t),
+                Ev::End => {
+                    if matches!(el.xsi_type, XsiType::Address | XsiType::Location) {
+                        return Ok(Value::Object(Map::new()));
+                    }
+                    return Ok(match text {
+                        Cow::Owned(s) if el.xsi_type == XsiType::None => Value::String(s),
+                        t => typed_leaf(el.xsi_type, &t),
+                    });
+                }
+                Ev::Start(first) => {
+                    return match first.name {
+                        "type" => self.record(Some(first)),
+                        "done" | "queryLocator" | "records" | "size" => {
+                            self.query_result(Some(first), false)
+                        }
+                        _ => {
+                            let mut map = Map::new();
+                            let mut pending = Some(first);
+                            while let Some(c) = self.child(&mut pending)? {
+                                if map.contains_key(c.name) {
+                                    self.skip_rest()?;
+                                } else {
+                                    let v = self.field_value(&c)?;
+                                    map.insert(c.name.to_owned(), v);
+                                }
+                            }
+                            Ok(Value::Object(map))
+                        }
+                    };
+                }
+                Ev::Eof => return Err(Bail),
+            }
+        }
+    }
+
+    /// As [`query_result`] (and, with `top`, the checks of
+    /// [`query_page`]; any check failing gives up).
+    fn query_result(&mut self, mut pending: Option<Elem<'a>>, top: bool) -> Fast<Value> {
+        let mut done: Option<bool> = None;
+        let mut locator = Value::Null;
+        let mut size: Option<Value> = None;
+        // A page holds up to 2,000 records of a few hundred bytes each:
+        // sized once instead of grown by doubling.
+        let mut records = Vec::with_capacity(if top {
+            (self.text.len() / 256).min(2000)
+        } else {
+            0
+        });
+        // For the page checks: each of these at most once, never nil.
+        let (mut n_done, mut n_size, mut n_locator) = (0u32, 0u32, 0u32);
+        while let Some(el) = self.child(&mut pending)? {
+            match el.name {
+                "records" => records.push(if el.nil {
+                    self.skip_rest()?;
+                    Value::Null
+                } else {
+                    self.record(None)?
+                }),
+                "done" => {
+                    n_done += 1;
+                    let t = self.leaf_text()?;
+                    if top && (el.nil || !matches!(t.trim(), "true" | "false")) {
+                        return Err(Bail);
+                    }
+                    done = Some(t.trim() == "true");
+                }
+                "queryLocator" => {
+                    n_locator += 1;
+                    let t = self.leaf_text()?;
+                    if !el.nil && !t.is_empty() {
+                        locator = Value::String(t.into_owned());
+                    }
+                }
+                "size" => {
+                    n_size += 1;
+                    let t = self.leaf_text()?;
+                    let parsed = t.trim().parse::<i64>().ok();
+                    if top && !el.nil && parsed.is_none() {
+                        return Err(Bail);
+                    }
+                    size = parsed.map(|s| Value::Number(s.into()));
+                }
+                _ => self.skip_rest()?,
+            }
+        }
+        if top
+            && (n_done != 1
+                || n_size > 1
+                || n_locator > 1
+                || (done == Some(false) && locator.is_null()))
+        {
+            return Err(Bail);
+        }
+        let size = size.unwrap_or_else(|| Value::Number((records.len() as u64).into()));
+        let done = done.unwrap_or(locator.is_null());
+        let mut map = Map::new();
+        map.insert("done".to_owned(), Value::Bool(done));
+        map.insert("size".to_owned(), size);
+        if top || !locator.is_null() {
+            map.insert("query_locator".to_owned(), locator);
+        }
+        map.insert("records".to_owned(), Value::Array(records));
+        Ok(Value::Object(map))
+    }
+
+    /// Whitespace, comments and the like until the end of the input.
+    fn expect_eof(&mut self) -> Fast<()> {
+        loop {
+            match self.next()? {
+                Ev::Eof => return Ok(()),
+                Ev::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    fn decode_query(&mut self, method: &str) -> Fast<(Value, Option<Range<usize>>)> {
+        // Before the root: layout only.
+        let root = loop {
+            match self.next()? {
+                Ev::Start(el) => break el,
+                Ev::Text(t) if t.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                _ => return Err(Bail),
+            }
+        };
+        if root.name != "Envelope" || !self.in_envelope(&root) {
+            return Err(Bail);
+        }
+        let mut header: Option<Range<usize>> = None;
+        let mut result: Option<Value> = None;
+        let mut pending = None;
+        while let Some(el) = self.child(&mut pending)? {
+            if !self.in_envelope(&el) {
+                return Err(Bail);
+            }
+            match el.name {
+                "Header" if header.is_none() && result.is_none() => {
+                    // Only `<LimitInfoHeader>` is read from it, by the
+                    // tree path over this slice (it is small).
+                    let start = usize::try_from(self.event_start).map_err(|_| Bail)?;
+                    if self.text.as_bytes().get(start) != Some(&b'<') {
+                        return Err(Bail);
+                    }
+                    self.skip_rest()?;
+                    let end = usize::try_from(self.reader.buffer_position()).map_err(|_| Bail)?;
+                    header = Some(start..end);
+                }
+                "Body" if result.is_none() => {
+                    let Some(payload) = self.child(&mut None)? else {
+                        return Err(Bail);
+                    };
+                    let name = payload.name;
+                    if name.len() != method.len() + "Response".len()
+                        || !name.starts_with(method)
+                        || !name.ends_with("Response")
+                    {
+                        return Err(Bail);
+                    }
+                    let mut page = None;
+                    let mut inner = None;
+                    while let Some(c) = self.child(&mut inner)? {
+                        if c.name == "result" && page.is_none() {
+                            page = Some(self.query_result(None, true)?);
+                        } else {
+                            self.skip_rest()?;
+                        }
+                    }
+                    // A second child of <Body>: unusual, the tree decides.
+                    if self.child(&mut None)?.is_some() {
+                        return Err(Bail);
+                    }
+                    result = Some(page.ok_or(Bail)?);
+                }
+                _ => return Err(Bail),
+            }
+        }
+        self.expect_eof()?;
+        Ok((result.ok_or(Bail)?, header))
+    }
+}
+
+fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = piece;
+    } else {
+        text.to_mut().push_str(&piece);
+    }
+}
+
+/// Decodes a `query`/`queryAll`/`queryMore` response with status 200 in
+/// one pass: the page (as [`query_page`] gives it) and the byte range of
+/// the SOAP `<Header>`, if any. `None` when the body is anything but a
+/// plain, well-formed page; the caller then takes the tree path.
+pub(crate) fn fast_query_response(
+    method: &str,
+    body: &[u8],
+) -> Option<(Value, Option<Range<usize>>)> {
+    let text = check_bytes(body).ok()?;
+    // `check_bytes` strips a BOM: ranges are into `body`.
+    let offset = body.len() - text.len();
+    let (page, header) = Stream::new(text).decode_query(method).ok()?;
+    Some((page, header.map(|r| r.start + offset..r.end + offset)))
+}
+
+#[cfg(test)]
+mod fast_tests {
+    //! The one-pass decoder against the tree path: same result, same
+    //! limit info, or it gives up.
+    use super::fast_query_response;
+    use crate::soap::calls::parse_call_response_tree;
+    use crate::soap::parse_call_response;
+
+    const ENV_OPEN: &str = r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:sf="urn:sobject.partner.soap.sforce.com">"#;
+    const HEADER: &str = r#"<soapenv:Header>
+ <LimitInfoHeader><limitInfo><current>5</current><limit>9</limit><type>OTHER</type></limitInfo><limitInfo><current>22092</current><limit>64000</limit><type>API REQUESTS</type></limitInfo></LimitInfoHeader></soapenv:Header>"#;
+    const RECORD: &str = r#"<records xsi:type="sf:sObject"><sf:type>Account</sf:type><sf:Id>001000000000001AAA</sf:Id><sf:Name>Acme &amp; &lt;Sons&gt; &#233; M&#xFC;ller</sf:Name><sf:Phone xsi:nil="true"/><sf:fieldsToNull>Fax</sf:fieldsToNull><sf:AnnualRevenue>80.0</sf:AnnualRevenue><sf:Id>001000000000001AAA</sf:Id><sf:Owner xsi:type="sf:sObject"><sf:type>User</sf:type><sf:Id xsi:nil="true"/><sf:FirstName>Jo</sf:FirstName><sf:Manager xsi:type="sf:sObject"><sf:type>User</sf:type><sf:Id xsi:nil="true"/><sf:Email>b@example.com</sf:Email></sf:Manager></sf:Owner><sf:Parent xsi:nil="true"><sf:type>X</sf:type></sf:Parent><sf:BillingAddress xsi:type="address"><city>Berlin</city><country>Germany</country><city>Again</city><postalCode xsi:nil="true"/></sf:BillingAddress><sf:ShippingAddress xsi:type="address"/><sf:Loc><latitude>1.5</latitude></sf:Loc><sf:Untyped><sf:type>Lead</sf:type><sf:Id>00Q</sf:Id></sf:Untyped><sf:Sub><done>true</done><size>0</size></sf:Sub><sf:Contacts xsi:type="QueryResult"><done>false</done><queryLocator>01gX-200</queryLocator><records xsi:type="sf:sObject"><sf:type>Contact</sf:type><sf:Id xsi:nil="true"/><sf:FirstName>Liz</sf:FirstName></records><records xsi:nil="true"/><size>900</size></sf:Contacts><sf:Tasks xsi:nil="true"/><sf:Description></sf:Description><sf:Text>  two
+ lines&#13;
+</sf:Text><sf:expr0 xsi:type="xsd:int">300</sf:expr0><sf:expr1 xsi:type="xsd:double">1.5</sf:expr1><sf:expr2 xsi:type="xsd:boolean">true</sf:expr2><sf:expr3 xsi:type="xsd:int">many</sf:expr3><!-- c --><?pi x?><sf:type>Again</sf:type></records>"#;
+
+    fn page(method: &str, header: &str, result: &str) -> String {
+        format!("{ENV_OPEN}{header}<soapenv:Body><{method}Response><result xsi:type=\"QueryResult\">{result}</result></{method}Response></soapenv:Body></soapenv:Envelope>\n")
+    }
+
+    fn plain_pages() -> Vec<(&'static str, String)> {
+        let full = format!(
+            "<done>false</done><queryLocator>01g5-2000</queryLocator>{RECORD}<records xsi:type=\"sf:sObject\"><sf:type>Account</sf:type><sf:Id xsi:nil=\"true\"/><sf:Name>No Id</sf:Name></records><size>3000</size>"
+        );
+        vec![
+            ("query", page("query", HEADER, &full)),
+            ("queryAll", page("queryAll", "", &full)),
+            ("queryMore", page("queryMore", "<soapenv:Header/>", &full)),
+            (
+                "query",
+                page(
+                    "query",
+                    HEADER,
+                    "<done>true</done><queryLocator xsi:nil=\"true\"/><size>0</size>",
+                ),
+            ),
+            ("query", page("query", HEADER, "<done> true </done>")),
+            (
+                "query",
+                format!("\u{FEFF}  {}", page("query", HEADER, &full)),
+            ),
+            (
+                "queryAll",
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:p="urn:partner.soap.sforce.com"
+   xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns:o="urn:sobject.partner.soap.sforce.com">
+ <env:Body>
+  <p:queryAllResponse>
+   <p:result i:type="p:QueryResult">
+    <p:done>true</p:done>
+    <p:queryLocator i:nil="true"/>
+    <p:records i:type="o:sObject" xmlns:xsi="urn:other">
+     <o:type>Contact</o:type>
+     <o:Id>003000000000001AAA</o:Id>
+     <o:Name> spaced value </o:Name>
+     <o:Account i:nil="1"/>
+     <o:Other xsi:nil="true"/>
+    </p:records>
+    <p:size>1</p:size>
+   </p:result>
+   <p:result><p:done>x</p:done></p:result>
+   <p:extra/>
+  </p:queryAllResponse>
+ </env:Body>
+</env:Envelope>
+"#
+                .to_owned(),
+            ),
+        ]
+    }
+
+    fn same(method: &str, body: &[u8]) -> bool {
+        let Some((result, _)) = fast_query_response(method, body) else {
+            return false;
+        };
+        let tree = parse_call_response_tree(method, 200, body).unwrap_or_else(|e| {
+            panic!(
+                "fast path accepted what the tree refuses ({e}): {}",
+                String::from_utf8_lossy(body)
+            )
+        });
+        assert_eq!(result, tree.result, "{}", String::from_utf8_lossy(body));
+        let both = parse_call_response(method, 200, body).unwrap();
+        assert_eq!(both, tree, "{}", String::from_utf8_lossy(body));
+        true
+    }
+
+    #[test]
+    fn plain_pages_take_the_fast_path_and_match_the_tree() {
+        for (method, body) in plain_pages() {
+            assert!(same(method, body.as_bytes()), "fast path gave up on {body}");
+        }
+        let (_, body) = &plain_pages()[0];
+        let resp = parse_call_response("query", 200, body.as_bytes()).unwrap();
+        assert_eq!(resp.limit_info.map(|l| l.current), Some(22092));
+        assert_eq!(resp.result["records"][0]["Parent"], serde_json::Value::Null);
+        assert_eq!(resp.result["records"][0]["type"], "Account");
+        assert_eq!(resp.result["records"][0]["expr0"], 300);
+    }
+
+    #[test]
+    fn unusual_bodies_go_to_the_tree() {
+        let ok = page("query", HEADER, "<done>true</done><size>0</size>");
+        let deep = format!("{}{}", "<a>".repeat(70), "</a>".repeat(70));
+        let cases = vec![
+            ok.replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<!DOCTYPE x [<!ENTITY e \"x\">]>"),
+            ok.replace("<size>0</size>", &format!("<size>0</size><records>{deep}</records>")),
+            ok.replace("<done>true</done>", "<done><![CDATA[true]]></done>"),
+            ok.replace("<done>true</done>", "<done>yes</done>"),
+            ok.replace("<done>true</done>", "<done>false</done>"),
+            ok.replace("<done>true</done>", ""),
+            ok.replace("<done>true</done>", "<done>true</done><done>true</done>"),
+            ok.replace("<size>0</size>", "<size>x</size>"),
+            ok.replace("<size>0</size>", "<size>0</size><x>&bogus;</x>"),
+            ok.replace("queryResponse", "queryMoreResponse"),
+            ok.replace("</soapenv:Envelope>", "</soapenv:Envelope><x/>"),
+            ok.replace("</soapenv:Envelope>", ""),
+            ok.replace("http://schemas.xmlsoap.org/soap/envelope/", "urn:x"),
+            ok.replace("<soapenv:Body>", "<soapenv:Body><soapenv:Fault><faultcode>sf:X</faultcode><faultstring>m</faultstring></soapenv:Fault>"),
+            ok.replace("<done>", "<done\0>"),
+        ];
+        for body in cases {
+            assert!(
+                fast_query_response("query", body.as_bytes()).is_none(),
+                "fast path took {body}"
+            );
+        }
+        let mut bad_utf8 = ok.clone().into_bytes();
+        bad_utf8.insert(bad_utf8.len() - 30, 0xFF);
+        assert!(fast_query_response("query", &bad_utf8).is_none());
+    }
+
+    /// Random mutations of plain pages: whenever the fast path answers, the
+    /// tree path answers the same.
+    #[test]
+    fn mutations_agree_with_the_tree() {
+        let seeds = plain_pages();
+        let specials: &[&[u8]] = &[
+            b"<",
+            b">",
+            b"/>",
+            b"&",
+            b"&amp;",
+            b"&#0;",
+            b"\"",
+            b" xsi:nil=\"true\"",
+            b" xsi:type=\"sf:sObject\"",
+            b" xsi:type=\"QueryResult\"",
+            b" xsi:type=\"xsd:int\"",
+            b" xmlns:xsi=\"urn:o\"",
+            b" xmlns=\"http://schemas.xmlsoap.org/soap/envelope/\"",
+            b"<type>",
+            b"</records>",
+            b"<records>",
+            b"<done>true</done>",
+            b"<size>1</size>",
+            b"<queryLocator>L</queryLocator>",
+            b"<!-- -->",
+            b"\r\n",
+            b"\xC3\xA9",
+            b"<![CDATA[x]]>",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut fast, mut total) = (0u32, 0u32);
+        for round in 0..3000 {
+            let (method, seed) = &seeds[round % seeds.len()];
+            let mut body = seed.clone().into_bytes();
+            for _ in 0..1 + next() % 3 {
+                let at = (next() as usize) % body.len();
+                match next() % 4 {
+                    0 => {
+                        let s = specials[(next() as usize) % specials.len()];
+                        body.splice(at..at, s.iter().copied());
+                    }
+                    1 => {
+                        let end = (at + 1 + (next() as usize) % 12).min(body.len());
+                        body.drain(at..end);
+                    }
+                    2 => body[at] = (next() % 128) as u8,
+                    _ => {
+                        let from = (next() as usize) % body.len();
+                        let end = (from + 1 + (next() as usize) % 40).min(body.len());
+                        let piece = body[from..end].to_vec();
+                        body.splice(at..at, piece);
+                    }
+                }
+            }
+            total += 1;
+            if same(method, &body) {
+                fast += 1;
+            }
+        }
+        // Many mutations only touch text: those must stay on the fast path.
+        assert!(fast * 20 > total, "fast path taken {fast} of {total}");
+    }
+
+    /// Fast vs tree on one big page, best of several rounds (not a test of
+    /// speed; a report). `cargo test --release -p sfclient --lib --
+    /// fast_vs_tree_report --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn fast_vs_tree_report() {
+        let mut result = String::from("<done>false</done><queryLocator>01gA-2000</queryLocator>");
+        for i in 0..2000 {
+            result.push_str(&format!(
+                r#"<records xsi:type="sf:sObject"><sf:type>Account</sf:type><sf:Id>001{i:015}</sf:Id><sf:Id>001{i:015}</sf:Id><sf:Name>Acme &amp; Sons {i}</sf:Name><sf:Type>Customer</sf:Type><sf:BillingCity>Berlin</sf:BillingCity><sf:Phone xsi:nil="true"/><sf:Owner xsi:type="sf:sObject"><sf:type>User</sf:type><sf:Id xsi:nil="true"/><sf:FirstName>Jo</sf:FirstName></sf:Owner></records>"#
+            ));
+        }
+        result.push_str("<size>100000</size>");
+        let body = page("query", HEADER, &result).into_bytes();
+        // CPU time of this thread: the machine is often shared.
+        fn cpu() -> std::time::Duration {
+            let mut ts = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            // SAFETY: `ts` is a valid, writable timespec.
+            unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+            std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+        }
+        let time = |f: &dyn Fn()| {
+            (0..7)
+                .map(|_| {
+                    let t = cpu();
+                    for _ in 0..10 {
+                        f();
+                    }
+                    cpu() - t
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let tree = time(&|| {
+            let r = parse_call_response_tree("query", 200, &body).unwrap();
+            assert_eq!(r.result["records"].as_array().unwrap().len(), 2000);
+        });
+        let fast = time(&|| {
+            let r = parse_call_response("query", 200, &body).unwrap();
+            assert_eq!(r.result["records"].as_array().unwrap().len(), 2000);
+        });
+        eprintln!(
+            "10 pages of 2000 records, thread CPU: tree {tree:?}, one pass {fast:?} (best of 7)"
+        );
+    }
+}

@@ -150,6 +150,122 @@ pub fn email_syntax_ok(email: &str) -> bool {
     labels_ok && tld_ok
 }
 
+/// Converts a Salesforce datetime to OTRS's `YYYY-MM-DD hh:mm:ss` form in
+/// UTC; anything else gives `None` (the value is then used as it is).
+///
+/// No field types reach the planner, so a value counts as a datetime when
+/// it has the Salesforce datetime shape exactly and is a real date and
+/// time: `YYYY-MM-DDThh:mm:ss`, optionally `.` and 1 to 9 fraction digits
+/// (dropped: OTRS keeps seconds), then `Z` (SOAP), or an offset `+hhmm` /
+/// `-hhmm` / `+hh:mm` (REST sends `+0000`), which is applied. Dates
+/// (`2024-01-02`), times and other text are not datetimes.
+pub fn sf_datetime_to_otrs(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<i64> {
+        let part = b.get(from..to)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(part.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    let mut rest = &b[19..];
+    if rest.first() == Some(&b'.') {
+        let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        rest = &rest[1 + n..];
+    }
+    let two = |p: &[u8]| -> Option<i64> {
+        p.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| i64::from(p[0] - b'0') * 10 + i64::from(p[1] - b'0'))
+    };
+    let offset_minutes = match rest {
+        b"Z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
+            let (h, m) = (two(&[*h1, *h2])?, two(&[*m1, *m2])?);
+            if h > 14 || m > 59 {
+                return None;
+            }
+            if *sign == b'-' {
+                -(h * 60 + m)
+            } else {
+                h * 60 + m
+            }
+        }
+        _ => return None,
+    };
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    let utc = local - offset_minutes * 60;
+    let (y, mo, d) = civil_from_days(utc.div_euclid(86_400));
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
+    let secs = utc.rem_euclid(86_400);
+    Some(format!(
+        "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    ))
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +356,47 @@ mod tests {
             "\"jo\"@acme.com",
         ] {
             assert!(!email_syntax_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn salesforce_datetimes_become_otrs_utc_datetimes() {
+        for (sf, otrs) in [
+            ("2024-01-02T03:04:05.000Z", "2024-01-02 03:04:05"),
+            ("2024-01-02T03:04:05.000+0000", "2024-01-02 03:04:05"),
+            ("2024-01-02T03:04:05Z", "2024-01-02 03:04:05"),
+            ("2024-01-02T03:04:05.5+00:00", "2024-01-02 03:04:05"),
+            ("2024-01-01T01:30:00.000+0200", "2023-12-31 23:30:00"),
+            ("2024-02-28T23:00:00.000-0130", "2024-02-29 00:30:00"),
+            ("2023-02-28T23:00:00.000-0130", "2023-03-01 00:30:00"),
+            ("1999-12-31T23:59:59.999999999Z", "1999-12-31 23:59:59"),
+            ("2000-02-29T00:00:00.000Z", "2000-02-29 00:00:00"),
+        ] {
+            assert_eq!(sf_datetime_to_otrs(sf).as_deref(), Some(otrs), "{sf}");
+        }
+        for not in [
+            "2024-01-02",
+            "03:04:05.000Z",
+            "2024-01-02 03:04:05",
+            "2024-01-02T03:04:05",
+            "2024-01-02T03:04:05.000",
+            "2024-01-02T03:04:05.Z",
+            "2024-01-02T03:04:05.000ZZ",
+            "2024-01-02T03:04:05.000+000",
+            "2024-01-02T03:04:05.000+1500",
+            "2024-13-02T03:04:05.000Z",
+            "2023-02-29T03:04:05.000Z",
+            "2024-01-02T24:00:00.000Z",
+            "2024-01-02T03:60:05.000Z",
+            "2024-01-02T03:04:60.000Z",
+            "2024-01-0xT03:04:05.000Z",
+            "+024-01-02T03:04:05.000Z",
+            "0000-01-01T00:00:00.000+0100",
+            " 2024-01-02T03:04:05.000Z",
+            "2024-01-02T03:04:05.0000000000Z",
+            "Acme 2024",
+        ] {
+            assert_eq!(sf_datetime_to_otrs(not), None, "{not}");
         }
     }
 }

@@ -23,6 +23,15 @@
 //! - A record equal to OTRS is not written; an update lists only changes;
 //!   a param missing from an OTRS record (the OTRS map lacks it) is never
 //!   compared.
+//! - Mapped attributes holding a Salesforce datetime (exactly
+//!   `YYYY-MM-DDThh:mm:ss[.fff](Z|+hhmm|+hh:mm)`; no field types are
+//!   known, so the shape decides) are written and compared in OTRS's
+//!   `YYYY-MM-DD hh:mm:ss` form, in UTC. Dates (`2024-01-02`) and all
+//!   other values are used as Salesforce sends them.
+//! - OTRS ids (CustomerID / UserLogin) listed twice are refused (PLAN
+//!   error naming the field and the id); ids differing only in case are
+//!   one record: the first listed is planned, the others are left alone
+//!   and named in `notes` (see [`OtrsState`]).
 //! - ValidID: 1 stays; 2 becomes 1 only for ids in `sync_invalidated` (then
 //!   listed in `sync_invalidated.remove`) or with `revalidate_manual`; any
 //!   other value (3 = locked) is never changed.
@@ -55,7 +64,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
-pub use ids::{email_syntax_ok, glob_match, looks_like_account_id, to_id18};
+pub use ids::{email_syntax_ok, glob_match, looks_like_account_id, sf_datetime_to_otrs, to_id18};
 pub use output::{Action, Cleanup, FetchStats, Plan, Skip};
 pub use planner::{plan_records, Relation};
 pub use record::SfRecord;

@@ -1,7 +1,9 @@
 //! The planning rules. Linear in records: every lookup is a hash map keyed
 //! by the lower-cased id, login, e-mail or company name.
 
-use super::ids::{email_syntax_ok, glob_match, looks_like_account_id, to_id18, Ci};
+use super::ids::{
+    email_syntax_ok, glob_match, looks_like_account_id, sf_datetime_to_otrs, to_id18, Ci,
+};
 use super::output::{Action, Cleanup, FetchStats, Plan, Skip};
 use super::record::SfRecord;
 use super::spec::{
@@ -55,6 +57,9 @@ struct Ctx<'a> {
     otrs: &'a OtrsState,
     /// Lower-cased OTRS id -> index into otrs.records.
     by_id: HashMap<Ci<'a>, usize>,
+    /// OTRS records whose id differs only in case from an earlier one:
+    /// never planned.
+    shadowed: Vec<bool>,
     /// Lower-cased ids (companies) or logins (users) Salesforce returned.
     returned: HashSet<String>,
     plan: Plan,
@@ -99,16 +104,40 @@ fn is_blank(v: &Val<'_>) -> bool {
 
 impl<'a> Ctx<'a> {
     fn new(spec: &'a Spec, otrs: &'a OtrsState) -> Ctx<'a> {
-        let mut by_id = HashMap::with_capacity(otrs.records.len());
+        let mut by_id: HashMap<Ci, usize> = HashMap::with_capacity(otrs.records.len());
+        let mut shadowed = vec![false; otrs.records.len()];
+        let mut plan = Plan::default();
+        let id_key = match spec.kind {
+            Kind::Companies => "CustomerID",
+            Kind::Customers => "UserLogin",
+        };
         for (i, r) in otrs.records.iter().enumerate() {
-            by_id.entry(Ci(r.id.as_str())).or_insert(i);
+            // Ids differing only in case are one record for OTRS (it looks
+            // them up case-insensitively): the first listed is planned, the
+            // others are left alone (see OtrsState). Exact duplicates are
+            // refused by OtrsState::from_json; from the typed API they are
+            // treated the same way.
+            match by_id.entry(Ci(r.id.as_str())) {
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    shadowed[i] = true;
+                    let first = &otrs.records[*e.get()].id;
+                    plan.notes.push(format!(
+                        "OTRS holds {id_key} '{}' and '{first}', which differ only in case; OTRS looks them up case-insensitively, so only '{first}' (listed first) is planned and '{}' is left alone: rename or remove one of them",
+                        r.id, r.id
+                    ));
+                }
+            }
         }
         Ctx {
             spec,
             otrs,
             by_id,
+            shadowed,
             returned: HashSet::new(),
-            plan: Plan::default(),
+            plan,
         }
     }
 
@@ -172,12 +201,18 @@ impl<'a> Ctx<'a> {
         None
     }
 
+    /// The mapped attributes. Salesforce datetimes become OTRS's
+    /// `YYYY-MM-DD hh:mm:ss` (UTC; see [`sf_datetime_to_otrs`]), so they
+    /// compare equal to what OTRS stored.
     fn attribute_values<'r>(&self, rec: &'r SfRecord, values: &mut Vec<Val<'r>>) {
         for i in values.len()..self.spec.params.len() {
             values.push(
                 self.spec.param_src[i]
                     .and_then(|src| rec.get(src))
-                    .map(Cow::Borrowed),
+                    .map(|v| match sf_datetime_to_otrs(v) {
+                        Some(otrs) => Cow::Owned(otrs),
+                        None => Cow::Borrowed(v),
+                    }),
             );
         }
     }
@@ -736,6 +771,9 @@ impl<'a> Ctx<'a> {
         } else {
             let mut candidates: Vec<(usize, &OtrsRecord)> = Vec::new();
             for (u, r) in self.otrs.records.iter().enumerate() {
+                if self.shadowed[u] {
+                    continue;
+                }
                 if glob_match(&s.delete_old, &r.id) {
                     c.synced += 1;
                     if r.valid_id == 1 && !self.returned.contains(&lc(&r.id)) {

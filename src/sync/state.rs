@@ -40,6 +40,14 @@ impl OtrsRecord {
 }
 
 /// The OTRS side of the planner input.
+///
+/// Ids (CustomerID / UserLogin) are unique: [`OtrsState::from_json`]
+/// refuses an id listed twice (a PLAN error naming the field and the id).
+/// Ids that differ only in case (possible in PostgreSQL, where the columns
+/// are case-sensitive) are accepted, but OTRS looks ids up
+/// case-insensitively, so the planner treats such a group as one record:
+/// the first one listed is planned (diff, cleanup, revalidation), the
+/// others are left alone and named in the plan's `notes`.
 #[derive(Clone, Debug, Default)]
 pub struct OtrsState {
     /// Companies (kind companies) or users (kind customers).
@@ -96,6 +104,8 @@ impl OtrsState {
             Some(other) => return Err(bad(format!("otrs.{key} must be a list, not {other}"))),
         };
         let mut records = Vec::with_capacity(items.len());
+        // Exact id -> item number, to refuse an id listed twice.
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(items.len());
         for (n, item) in items.iter().enumerate() {
             let obj = item
                 .as_object()
@@ -105,6 +115,14 @@ impl OtrsState {
                 .and_then(text)
                 .filter(|s| !s.is_empty())
                 .ok_or_else(|| bad(format!("otrs.{key}[{n}] has no {id_key}")))?;
+            if let Some(first) = seen.insert(id.clone(), n) {
+                return Err(Error::new(
+                    ErrorKind::Plan,
+                    format!(
+                        "otrs.{key} lists {id_key} '{id}' twice (items {first} and {n}); OTRS holds each {id_key} once, so whatever read the OTRS state is broken: nothing planned"
+                    ),
+                ));
+            }
             let valid_id = match obj.get("ValidID") {
                 Some(Value::Number(v)) => v.as_i64(),
                 Some(Value::String(v)) => v.trim().parse::<i64>().ok(),

@@ -983,3 +983,110 @@ fn stale_sync_invalidated_entries_are_dropped() {
     assert_eq!(p["sync_invalidated"]["remove"], json!([acc(1), acc(3)]));
     assert_eq!(p["sync_invalidated"]["add"], json!([]));
 }
+
+#[test]
+fn salesforce_datetimes_are_compared_in_otrs_form() {
+    let settings = json!({"attributes": {"CustomerCompanyComment": "LastModifiedDate"}});
+    let name = |n: u64, s: &str| format!("{s} ({})", acc(n));
+    let recs = json!([
+        // SOAP form, equal to OTRS after conversion.
+        {"Id": acc(1), "Name": "A", "LastModifiedDate": "2024-01-02T03:04:05.000Z"},
+        // REST form, equal to OTRS after conversion.
+        {"Id": acc(2), "Name": "B", "LastModifiedDate": "2024-01-02T03:04:05.000+0000"},
+        // Changed: the update carries the OTRS form.
+        {"Id": acc(3), "Name": "C", "LastModifiedDate": "2024-03-04T05:06:07.000Z"},
+        // A date stays as it is (equal to OTRS).
+        {"Id": acc(4), "Name": "D", "LastModifiedDate": "2024-01-02"},
+        // New: created with the OTRS form.
+        {"Id": acc(5), "Name": "E", "LastModifiedDate": "2024-01-01T01:30:00.000+0200"},
+    ]);
+    let otrs = json!({"companies": [
+        {"CustomerID": acc(1), "CustomerCompanyName": name(1, "A"), "CustomerCompanyComment": "2024-01-02 03:04:05", "ValidID": 1},
+        {"CustomerID": acc(2), "CustomerCompanyName": name(2, "B"), "CustomerCompanyComment": "2024-01-02 03:04:05", "ValidID": 1},
+        {"CustomerID": acc(3), "CustomerCompanyName": name(3, "C"), "CustomerCompanyComment": "2024-01-02 03:04:05", "ValidID": 1},
+        {"CustomerID": acc(4), "CustomerCompanyName": name(4, "D"), "CustomerCompanyComment": "2024-01-02", "ValidID": 1},
+    ]});
+    let p = run("companies", settings, recs, otrs);
+    assert_eq!(p["unchanged"], 3, "{p}");
+    let updates = actions(&p, "update");
+    assert_eq!(updates.len(), 1, "{p}");
+    assert_eq!(updates[0]["id"], acc(3));
+    assert_eq!(
+        updates[0]["changes"],
+        json!({"CustomerCompanyComment": "2024-03-04 05:06:07"})
+    );
+    let creates = actions(&p, "create");
+    assert_eq!(creates.len(), 1, "{p}");
+    assert_eq!(
+        creates[0]["values"]["CustomerCompanyComment"],
+        "2023-12-31 23:30:00"
+    );
+}
+
+#[test]
+fn customer_attributes_with_datetimes_are_converted_too() {
+    let c = con(1);
+    let settings = json!({"mode": "Contact", "attributes": {"UserComment": "LastModifiedDate"}});
+    let recs = json!([{"Id": c, "Name": "Ann Doe", "FirstName": "Ann", "LastName": "Doe",
+                       "Email": "ann@x.org", "AccountId": acc(1),
+                       "LastModifiedDate": "2024-01-02T03:04:05.000+0000"}]);
+    let user = json!({"UserLogin": c, "UserFirstname": "Ann", "UserLastname": "Doe",
+                      "UserEmail": "ann@x.org", "UserCustomerID": acc(1), "ValidID": 1,
+                      "UserComment": "2024-01-02 03:04:05", "CustomerIDs": [acc(1)]});
+    let p = run("customers", settings, recs, json!({"users": [user]}));
+    assert_eq!(p["unchanged"], 1, "{p}");
+}
+
+#[test]
+fn an_otrs_id_listed_twice_is_refused_naming_field_and_id() {
+    let company = company(1, "A", 1);
+    let e = plan(&input(
+        "companies",
+        json!({}),
+        json!([]),
+        json!({"companies": [company.clone(), company]}),
+    ))
+    .unwrap_err();
+    assert_eq!(e.kind, crate::error::ErrorKind::Plan);
+    assert!(e.message.contains("CustomerID"), "{e}");
+    assert!(e.message.contains(&acc(1)), "{e}");
+    let user = json!({"UserLogin": "jo", "ValidID": 1});
+    let e = plan(&input(
+        "customers",
+        json!({}),
+        json!([]),
+        json!({"users": [user.clone(), json!({"UserLogin": "other", "ValidID": 1}), user]}),
+    ))
+    .unwrap_err();
+    assert_eq!(e.kind, crate::error::ErrorKind::Plan);
+    assert!(e.message.contains("UserLogin 'jo'"), "{e}");
+    assert!(e.message.contains("items 0 and 2"), "{e}");
+}
+
+#[test]
+fn otrs_ids_differing_only_in_case_are_planned_once() {
+    let upper = acc(1);
+    let lower = upper.to_ascii_lowercase();
+    let settings =
+        json!({"delete_old": "001*", "cleanup_action": "delete", "cleanup_max_share": 1.0});
+    let companies = json!({"companies": [
+        {"CustomerID": upper, "CustomerCompanyName": "Old", "ValidID": 1},
+        {"CustomerID": lower, "CustomerCompanyName": "Other", "ValidID": 1},
+    ]});
+    // Gone from Salesforce: one delete, for the first listed.
+    let p = run("companies", settings.clone(), json!([]), companies.clone());
+    let all = p["actions"].as_array().unwrap();
+    assert_eq!(all.len(), 1, "{p}");
+    assert_eq!(all[0]["action"], "delete");
+    assert_eq!(all[0]["id"], upper);
+    assert_eq!(p["cleanup"]["synced"], 1, "{p}");
+    let notes = p["notes"].to_string();
+    assert!(notes.contains(&upper) && notes.contains(&lower), "{p}");
+    // Returned by Salesforce: one update of the first listed, no cleanup of
+    // the other.
+    let p = run("companies", settings, json!([account(1, "New")]), companies);
+    let all = p["actions"].as_array().unwrap();
+    assert_eq!(all.len(), 1, "{p}");
+    assert_eq!(all[0]["action"], "update");
+    assert_eq!(all[0]["id"], upper);
+}

@@ -249,12 +249,6 @@ sub Sync {
         );
     }
 
-    $Self->_DropFormatOnlyChanges(
-        Kind  => $Kind,
-        Plan  => $Plan,
-        State => $State,
-    );
-
     $Report->{soql}                = $Plan->{soql};
     $Report->{fetch}               = $Plan->{fetch} || {};
     $Report->{usage}               = $Plan->{usage} || {};
@@ -295,12 +289,16 @@ sub Sync {
     }
     if ( $Report->{cleanup}->{refused} ) {
         ( $Status, $ExitCode ) = ( 'refused', ExitRefused );
+
+        # Format copies: "%s" on the report's own numbers sets their string flag, and
+        # JSON::XS (used by Kernel::System::JSON) would then write "10" instead of 10.
+        my ( $Candidates, $Synced ) = ( $Report->{cleanup}->{candidates}, $Report->{cleanup}->{synced} );
         $Message = sprintf(
             'Cleanup refused: %s of %s synced records (%.1f%%) would be %s, more than the allowed %s%% '
                 . '(SysConfig SalesForceModule::Cleanup::MaxSharePercent). Check Salesforce and the Where/DeleteOld '
                 . 'settings, then run again with --force to allow it.',
-            $Report->{cleanup}->{candidates} // '?',
-            $Report->{cleanup}->{synced}     // '?',
+            $Candidates // '?',
+            $Synced     // '?',
             100 * ( $Report->{cleanup}->{share} // 0 ),
             ( $Settings->{cleanup_action} eq 'delete' ? 'deleted' : 'set invalid' ),
             100 * ( $Report->{cleanup}->{max_share} // $Settings->{cleanup_max_share} ),
@@ -838,19 +836,11 @@ sub _CompanyAction {
     }
 
     if ( $Type eq 'delete' ) {
-        my $Tickets = $Kernel::OM->Get('Kernel::System::Ticket')->TicketSearch(
-            Result        => 'COUNT',
-            CustomerIDRaw => $ID,
-            ArchiveFlags  => [ 'y', 'n' ],
-            UserID        => 1,
-        ) || 0;
-        if ($Tickets) {
-            push @{ $Report->{skipped} }, {
-                id     => $ID,
-                reason => "not deleted: still used by $Tickets ticket(s)",
-            };
-            return;
-        }
+        return if $Self->_SkipUsedByTickets(
+            Report => $Report,
+            ID     => $ID,
+            Search => { CustomerIDRaw => $ID },
+        );
         my $DBObject = $Kernel::OM->Get('Kernel::System::DB');
         return $Self->_Failed( $Report, $Action, 'DELETE customer_company' ) if !$DBObject->Do(
             SQL  => 'DELETE FROM customer_company WHERE customer_id = ?',
@@ -948,20 +938,12 @@ sub _UserAction {
     }
 
     if ( $Type eq 'delete' ) {
-        my $Login   = $Action->{login} // $ID;
-        my $Tickets = $Kernel::OM->Get('Kernel::System::Ticket')->TicketSearch(
-            Result               => 'COUNT',
-            CustomerUserLoginRaw => $Login,
-            ArchiveFlags         => [ 'y', 'n' ],
-            UserID               => 1,
-        ) || 0;
-        if ($Tickets) {
-            push @{ $Report->{skipped} }, {
-                id     => $ID,
-                reason => "not deleted: still used by $Tickets ticket(s)",
-            };
-            return;
-        }
+        my $Login = $Action->{login} // $ID;
+        return if $Self->_SkipUsedByTickets(
+            Report => $Report,
+            ID     => $ID,
+            Search => { CustomerUserLoginRaw => $Login },
+        );
         my $DBObject = $Kernel::OM->Get('Kernel::System::DB');
         for my $SQL (
             'DELETE FROM customer_user_customer WHERE user_id = ?',
@@ -1068,8 +1050,9 @@ sub _Merge {
     return %New;
 }
 
-# Plan values as OTRS takes them: Salesforce timestamps converted, JSON
-# booleans as 1/0.
+# Plan values as OTRS takes them: JSON booleans as 1/0, and any Salesforce
+# timestamp in the OTRS form (the planner already gives its datetimes in that
+# form; a plan value in the Salesforce form is still converted).
 sub _Values {
     my ( $Self, $Values ) = @_;
 
@@ -1088,50 +1071,24 @@ sub _Values {
     return %Values;
 }
 
-# Salesforce timestamps are written in the OTRS form (see OTRSTime()). The planner
-# compares the Salesforce form with what OTRS holds, so a mapped timestamp would be
-# "changed" on every run: such changes, where the converted value equals the stored
-# one, are dropped here, and an update left without changes counts as unchanged.
-sub _DropFormatOnlyChanges {
+# A record that tickets still use is not deleted: it goes to the report's skipped
+# list. Returns the number of those tickets (0: the record may be deleted).
+sub _SkipUsedByTickets {
     my ( $Self, %Param ) = @_;
 
-    my $Plan    = $Param{Plan};
-    my $Records = $Param{State}->{ $Param{Kind} eq 'companies' ? 'companies' : 'users' } || [];
-    my $IDKey   = $Param{Kind} eq 'companies' ? 'CustomerID' : 'UserLogin';
-    my %Current = map { lc( $_->{$IDKey} // '' ) => $_ } @{$Records};
+    my $Tickets = $Kernel::OM->Get('Kernel::System::Ticket')->TicketSearch(
+        %{ $Param{Search} },
+        Result       => 'COUNT',
+        ArchiveFlags => [ 'y', 'n' ],
+        UserID       => 1,
+    ) || 0;
+    return 0 if !$Tickets;
 
-    my @Actions;
-    ACTION:
-    for my $Action ( @{ $Plan->{actions} || [] } ) {
-        if ( ( $Action->{action} // '' ) ne 'update' || ref $Action->{changes} ne 'HASH' ) {
-            push @Actions, $Action;
-            next ACTION;
-        }
-        my $Record = $Current{ lc( $Action->{id} // '' ) } || {};
-        KEY:
-        for my $Key ( sort keys %{ $Action->{changes} } ) {
-            my $Wanted = $Action->{changes}->{$Key};
-            next KEY if !defined $Wanted || ref $Wanted || !defined $Record->{$Key};
-            my $Converted = $Self->OTRSTime($Wanted);
-            if ( $Converted ne $Wanted && $Converted eq $Record->{$Key} ) {
-                delete $Action->{changes}->{$Key};
-            }
-        }
-        if (
-            !%{ $Action->{changes} }
-            && !@{ $Action->{memberships_add}    || [] }
-            && !@{ $Action->{memberships_remove} || [] }
-            )
-        {
-            $Plan->{unchanged}++;
-            $Plan->{counts}->{update}--    if $Plan->{counts} && $Plan->{counts}->{update};
-            $Plan->{counts}->{unchanged}++ if $Plan->{counts};
-            next ACTION;
-        }
-        push @Actions, $Action;
-    }
-    $Plan->{actions} = \@Actions;
-    return 1;
+    push @{ $Param{Report}->{skipped} }, {
+        id     => $Param{ID},
+        reason => "not deleted: still used by $Tickets ticket(s)",
+    };
+    return $Tickets;
 }
 
 # Remembers which records this run set invalid or valid again.

@@ -20,6 +20,7 @@ use JSON::PP ();
 use Time::HiRes();
 
 use SalesForceTest::Fake;
+use SalesForceTest::Sync;
 
 =head1 NAME
 
@@ -131,45 +132,36 @@ sub Run {
     my $Start = Time::HiRes::time();
     srand( $Self->{Seed} );
 
-    my $Fake = SalesForceTest::Fake->new(
-        Args => [
-            '--tls',  '--generate', "accounts=$Self->{Accounts},owners=$Self->{Owners},contacts=0,leads=0",
-            '--seed', $Self->{Seed},
-        ]
+    my $Fake = SalesForceTest::Sync->StartFake(
+        Generate => "accounts=$Self->{Accounts},owners=$Self->{Owners},contacts=0,leads=0",
+        Args     => [ '--seed', $Self->{Seed} ],
     );
     $Self->{Fake} = $Fake;
-    my $Info = $Fake->{Info};
 
-    my $Home = tempdir(
-        'soak-otrs-XXXXXX',
-        TMPDIR  => 1,
-        CLEANUP => 1
-    );
-    my $Root = File::Spec->rel2abs( File::Spec->catdir( dirname(__FILE__), '..', '..', '..' ) );
-    $ENV{OTRS_HOME}                 = $Home;
-    $ENV{SALESFORCE_CONFIG_XML_DIR} = File::Spec->catdir( $Root, 'Kernel', 'Config', 'Files', 'XML' );
-    $ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
-    %Kernel::Config::TestSettings   = (
-        'SalesForceModule::AuthUser'                                               => $Info->{username},
-        'SalesForceModule::AuthPassword'                                           => $Info->{password},
-        'SalesForceModule::AuthSecToken'                                           => $Info->{security_token},
-        'SalesForceModule::Proxy'                                                  => $Info->{soap_login_url},
-        'SalesForceModule::CAFile'                                                 => $Info->{ca_file},
-        'SalesForceModule::BatchSize'                                              => 200,
-        'SalesForceModule::Timeout'                                                => 20,
-        'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity',
-        'SalesForceModule::Companies::DeleteOld'                                   => '00*',
-        'SalesForceModule::Customers::DeleteOld'                                   => '00*',
-        'SalesForceModule::Customers::Mode'                                        => 'AccountOwner',
-        'SalesForceModule::Customers::DefaultCustomerID'                           => 'sf-default',
-        'SalesForceModule::Cleanup::Action'                                        => 'invalidate',
+    SalesForceTest::Sync->Configure(
+        Fake => $Fake,
+        Home => tempdir(
+            'soak-otrs-XXXXXX',
+            TMPDIR  => 1,
+            CLEANUP => 1
+        ),
+        Settings => {
+            'SalesForceModule::BatchSize'                                              => 200,
+            'SalesForceModule::Timeout'                                                => 20,
+            'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity',
+            'SalesForceModule::Companies::DeleteOld'                                   => '00*',
+            'SalesForceModule::Customers::DeleteOld'                                   => '00*',
+            'SalesForceModule::Customers::Mode'                                        => 'AccountOwner',
+            'SalesForceModule::Customers::DefaultCustomerID'                           => 'sf-default',
+            'SalesForceModule::Cleanup::Action'                                        => 'invalidate',
 
-        # Random removals pile up while runs fail; the share limit (tested elsewhere)
-        # would then stop the cleanup with exit 2, which is not what this test is about.
-        'SalesForceModule::Cleanup::MaxSharePercent' => 100,
+            # Random removals pile up while runs fail; the share limit (tested elsewhere)
+            # would then stop the cleanup with exit 2, which is not what this test is about.
+            'SalesForceModule::Cleanup::MaxSharePercent' => 100,
 
-        # the fake's addresses are @example.*, which OTRS rejects by default
-        'CheckEmailInvalidAddress' => '@blocked\\.test$',
+            # the fake's addresses are @example.*, which OTRS rejects by default
+            'CheckEmailInvalidAddress' => '@blocked\\.test$',
+        },
     );
 
     require Kernel::System::ObjectManager;
@@ -480,18 +472,11 @@ sub _RunCommand {
     $Kernel::OM->ObjectsDiscard(
         Objects => [ 'Kernel::System::SalesForce', 'Kernel::System::SalesForce::Sync' ]
     );
-    my $Object = $Kernel::OM->Create("Kernel::System::Console::Command::Admin::SalesForce::$Command");
-    my ( $Out, $Err ) = ( '', '' );
-    my $Exit;
-    {
-        local *STDOUT;
-        local *STDERR;
-        open STDOUT, '>:encoding(UTF-8)', \$Out or die $!;    ## no critic
-        open STDERR, '>:encoding(UTF-8)', \$Err or die $!;    ## no critic
-        $Exit = $Object->Execute( '--allow-root', '--json' );
-    }
-    my $Report = eval { JSON::PP->new()->utf8()->decode($Out) } || {};
-    return ( $Exit // 'undef', $Report, $Err );
+    my ( $Exit, $Report, undef, $Err ) = SalesForceTest::Sync->RunCommand(
+        Command   => $Command,
+        Arguments => ['--json'],
+    );
+    return ( $Exit // 'undef', $Report || {}, $Err );
 }
 
 # ------------------------------------------------------------------ faults

@@ -29,17 +29,72 @@ Kernel::System::SalesForce::Sync::CommandBase - shared code of the Admin::SalesF
 =head1 DESCRIPTION
 
 Options, run, summary and exit codes of
-C<Admin::SalesForce::SyncCompanies> and C<Admin::SalesForce::SyncCustomers>.
+C<Admin::SalesForce::SyncCompanies> and C<Admin::SalesForce::SyncCustomers>; a
+command only names the kind of records it syncs (L</SyncKind()>).
+
+A sync command reads the OTRS records, asks Salesforce and the planner what changed
+and applies it through the OTRS API. Settings come from SysConfig
+(C<SalesForceModule::*>); options override them for one run. Options and their
+meaning are those of SalesForce-Customer-Sync-CE 6.0.1, plus C<--dry-run>,
+C<--force>, C<--json> and C<--wait>. Secrets given as options are visible to other
+local users in the process list; keep them in SysConfig.
 
 Exit codes (also in C<--help>):
 
-    0  everything was applied (or, with --dry-run, planned)
+    0  everything was applied (with --dry-run: planned, nothing written)
     1  some records failed (OTRS refused them); the others were applied
-    2  refused: the cleanup would exceed SalesForceModule::Cleanup::MaxSharePercent
-       (run again with --force), or another sync is running (see --wait)
+    2  refused: the cleanup would touch more than SalesForceModule::Cleanup::MaxSharePercent
+       of the synced records (run again with --force), or another sync is running (--wait)
     3  nothing was done: Salesforce could not be read (login or fetch failed)
 
+=cut
+
+# What differs between the kinds of sync; the option names use the kind itself
+# (--companies-limit, --customers-delete-old, ...).
+my %KindTable = (
+    companies => {
+        Description => 'Synchronise Salesforce Accounts into OTRS customer companies.',
+        Starting    => 'Synchronising Salesforce Accounts into customer companies...',
+    },
+    customers => {
+        Description => 'Synchronise Salesforce people (Account owners or Contacts) into OTRS customer users.',
+        Starting    => 'Synchronising Salesforce people into customer users...',
+    },
+);
+
 =head1 PUBLIC INTERFACE
+
+=head2 Configure()
+
+Declares the description and options of the command for its L</SyncKind()>
+(see L</ConfigureSync()>).
+
+    $CommandObject->Configure();
+
+=cut
+
+sub Configure {
+    my ( $Self, %Param ) = @_;
+
+    $Self->ConfigureSync( Kind => $Self->SyncKind() );
+
+    return;
+}
+
+=head2 SyncKind()
+
+The kind of records the command syncs, C<companies> or C<customers>; each command
+defines it.
+
+    my $Kind = $CommandObject->SyncKind();
+
+=cut
+
+sub SyncKind {
+    my ( $Self, %Param ) = @_;
+
+    die ref($Self) . ' must define SyncKind() (companies or customers)';
+}
 
 =head2 ConfigureSync()
 
@@ -56,15 +111,14 @@ Returns nothing.
 sub ConfigureSync {
     my ( $Self, %Param ) = @_;
 
-    my $Kind   = $Param{Kind};
+    my $Kind = $Param{Kind} // '';
+    if ( !$KindTable{$Kind} ) {
+        die "ConfigureSync: unknown Kind '$Kind' (use one of: " . join( ', ', sort keys %KindTable ) . ')';
+    }
     my $Plural = $Kind;
     $Self->{SyncKind} = $Kind;
 
-    $Self->Description(
-        $Kind eq 'companies'
-        ? 'Synchronise Salesforce Accounts into OTRS customer companies.'
-        : 'Synchronise Salesforce people (Account owners or Contacts) into OTRS customer users.'
-    );
+    $Self->Description( $KindTable{$Kind}->{Description} );
 
     my $SecretNote = ' Other local users can see command line arguments (ps), so prefer the SysConfig setting %s.';
     my @Options    = (
@@ -186,11 +240,7 @@ sub Run {
     $Self->{SyncObject} = $SyncObject;
 
     if ( !$JSONOutput ) {
-        $Self->Print(
-            $Kind eq 'companies'
-            ? "<yellow>Synchronising Salesforce Accounts into customer companies...</yellow>\n"
-            : "<yellow>Synchronising Salesforce people into customer users...</yellow>\n"
-        );
+        $Self->Print("<yellow>$KindTable{$Kind}->{Starting}</yellow>\n");
     }
 
     # A dry run writes nothing, so it may run beside a real sync.

@@ -29,37 +29,21 @@ Kernel::System::Console::Command::Admin::SalesForce::SyncCustomers - synchronise
 
 =head1 DESCRIPTION
 
-Reads the OTRS customers, asks Salesforce and the planner what changed and applies it
-through the OTRS API. Settings come from SysConfig (C<SalesForceModule::*>);
-options override them for one run. Options and their meaning are those of
-SalesForce-Customer-Sync-CE 6.0.1, plus C<--dry-run>, C<--force>, C<--json> and
-C<--wait>. Secrets given as options are visible to other local users in the
-process list; keep them in SysConfig.
-
-Exit codes:
-
-    0  everything was applied (with --dry-run: planned, nothing written)
-    1  some records failed (OTRS refused them); the others were applied
-    2  refused: the cleanup would touch more than SalesForceModule::Cleanup::MaxSharePercent
-       of the synced records (run again with --force), or another sync is running (--wait)
-    3  nothing was done: Salesforce could not be read (login or fetch failed)
+Synchronises Salesforce Account owners or Contacts into OTRS customer users; options, settings and exit codes: see
+L<Kernel::System::SalesForce::Sync::CommandBase>.
 
 =head1 PUBLIC INTERFACE
 
-=head2 Configure()
+=head2 SyncKind()
 
-Declares the options (see L<Kernel::System::SalesForce::Sync::CommandBase>).
-
-    $CommandObject->Configure();
+Returns C<customers>: the command and its options (C<--customers-limit>, ...) are about customer users.
 
 =cut
 
-sub Configure {
+sub SyncKind {
     my ( $Self, %Param ) = @_;
 
-    $Self->ConfigureSync( Kind => 'customers' );
-
-    return;
+    return 'customers';
 }
 
 1;
