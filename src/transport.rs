@@ -479,7 +479,7 @@ impl Transport {
                     ErrorKind::Transport,
                     format!(
                         "TLS with {target} failed: {chain}. The server certificate is not trusted; \
-                         if a proxy or private CA re-signs traffic, give its CA certificate in ca_file"
+                         if a proxy or private CA re-signs traffic, give its CA certificate in SalesForceModule::CAFile (config key ca_file)"
                     ),
                 ),
                 retry: false,

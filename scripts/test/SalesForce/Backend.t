@@ -46,8 +46,13 @@ my $FakeDir = File::Temp::tempdir( CLEANUP => 1 );
 my $FakePID = fork();
 die "fork: $!" if !defined $FakePID;
 if ( !$FakePID ) {
-    open STDOUT, '>', "$FakeDir/stdout" or POSIX::_exit(126);    ## no critic
-    open STDERR, '>', "$FakeDir/stderr" or POSIX::_exit(126);    ## no critic
+
+    # The unit test driver replaces STDOUT and STDERR by in-memory handles (without --verbose),
+    # so "open STDOUT" would not reach file descriptor 1: put the files on 1 and 2 directly.
+    open my $Out, '>', "$FakeDir/stdout" or POSIX::_exit(126);    ## no critic
+    open my $Err, '>', "$FakeDir/stderr" or POSIX::_exit(126);    ## no critic
+    POSIX::dup2( fileno $Out, 1 ) or POSIX::_exit(126);
+    POSIX::dup2( fileno $Err, 2 ) or POSIX::_exit(126);
     exec $FakeBinary, '--listen', '127.0.0.1:0', '--tls', '--generate', 'accounts=30,owners=4,contacts=40'
         or POSIX::_exit(127);
 }

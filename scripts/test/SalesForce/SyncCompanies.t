@@ -46,14 +46,19 @@ my $FakeDir = File::Temp::tempdir( CLEANUP => 1 );
 my $FakePID = fork();
 die "fork: $!" if !defined $FakePID;
 if ( !$FakePID ) {
-    open STDOUT, '>', "$FakeDir/stdout" or POSIX::_exit(126);    ## no critic
-    open STDERR, '>', "$FakeDir/stderr" or POSIX::_exit(126);    ## no critic
+
+    # The unit test driver replaces STDOUT and STDERR by in-memory handles (without --verbose),
+    # so "open STDOUT" would not reach file descriptor 1: put the files on 1 and 2 directly.
+    open my $Out, '>', "$FakeDir/stdout" or POSIX::_exit(126);    ## no critic
+    open my $Err, '>', "$FakeDir/stderr" or POSIX::_exit(126);    ## no critic
+    POSIX::dup2( fileno $Out, 1 ) or POSIX::_exit(126);
+    POSIX::dup2( fileno $Err, 2 ) or POSIX::_exit(126);
     exec $FakeBinary, '--listen', '127.0.0.1:0', '--tls', '--generate', 'accounts=30,owners=4,contacts=40'
         or POSIX::_exit(127);
 }
 my $Info;
 for my $Try ( 1 .. 300 ) {
-    if ( open my $FH, '<', "$FakeDir/stdout" ) {                 ## no critic
+    if ( open my $FH, '<', "$FakeDir/stdout" ) {                  ## no critic
         my $Line = <$FH>;
         close $FH;
         if ( $Line && $Line =~ m{\n\z}smx ) {
@@ -96,6 +101,14 @@ for my $Key ( sort keys %Settings ) {
         Value => $Settings{$Key},
     );
 }
+
+# Companies synced before this test (on a live system) would count as cleanup candidates for
+# DeleteOld '001*' and change every count below: remove them inside the test transaction
+# (RestoreDatabase rolls this back).
+my $DBObject = $Kernel::OM->Get('Kernel::System::DB');
+$DBObject->Do( SQL => "DELETE FROM customer_user_customer WHERE customer_id LIKE '001%'" );
+$DBObject->Do( SQL => "DELETE FROM customer_company WHERE customer_id LIKE '001%'" );
+$Kernel::OM->Get('Kernel::System::Cache')->CleanUp( Type => 'CustomerCompany' );
 
 # The sync's state file is not part of the database: keep and restore it.
 my $StateFile = $ConfigObject->Get('Home') . '/var/salesforce-sync/companies.json';
