@@ -58,7 +58,7 @@ if ( !$FakePID ) {
 }
 my $Info;
 for my $Try ( 1 .. 300 ) {
-    if ( open my $FH, '<', "$FakeDir/stdout" ) {                 ## no critic
+    if ( open my $FH, '<', "$FakeDir/stdout" ) {                  ## no critic
         my $Line = <$FH>;
         close $FH;
         if ( $Line && $Line =~ m{\n\z}smx ) {
