@@ -4,37 +4,13 @@
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::query::{self, Api};
+use crate::soap;
 use serde_json::{json, Value};
 
-/// SOAP Partner calls whose arguments and results the codec maps directly.
-const SOAP_METHODS: &[&str] = &[
-    "query",
-    "queryAll",
-    "queryMore",
-    "search",
-    "retrieve",
-    "create",
-    "update",
-    "upsert",
-    "delete",
-    "describeGlobal",
-    "describeSObject",
-    "describeSObjects",
-    "describeLayout",
-    "describeTabs",
-    "getUserInfo",
-    "getServerTimestamp",
-    "getUpdated",
-    "getDeleted",
-    "convertLead",
-    "setPassword",
-    "resetPassword",
-];
-
-/// Methods handled here, beyond the plain SOAP calls.
+/// Methods handled here, beyond the SOAP calls the codec knows
+/// ([`soap::SOAP_METHODS`]; `login` and `logout` among them are matched
+/// first, since they change the session).
 const OWN_METHODS: &[&str] = &[
-    "login",
-    "logout",
     "query_all_pages",
     "rest_query",
     "rest_query_more",
@@ -45,7 +21,11 @@ const OWN_METHODS: &[&str] = &[
 
 /// Every method name `Client::call` accepts, sorted.
 pub fn method_names() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = SOAP_METHODS.iter().chain(OWN_METHODS).copied().collect();
+    let mut v: Vec<&'static str> = soap::SOAP_METHODS
+        .iter()
+        .chain(OWN_METHODS)
+        .copied()
+        .collect();
     v.sort_unstable();
     v
 }
@@ -117,7 +97,7 @@ pub fn dispatch(client: &mut Client, method: &str, args: &Value) -> Result<Value
             }))
         }
         "sync_plan" => crate::sync::fetch_and_plan(client, args),
-        m if SOAP_METHODS.contains(&m) => client.soap_call(m, args, None, m),
+        m if soap::SOAP_METHODS.contains(&m) => client.soap_call(m, args, None, m),
         other => Err(Error::new(
             ErrorKind::UnknownMethod,
             format!(

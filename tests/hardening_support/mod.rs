@@ -288,29 +288,8 @@ fn serve_tls(
     }
     handshakes.fetch_add(1, Ordering::SeqCst);
     let mut stream = rustls::Stream::new(&mut tls, &mut sock);
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return,
-            Ok(k) => buf.extend_from_slice(&chunk[..k]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-    let len = head
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    while buf.len() < head_end + len {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(k) => buf.extend_from_slice(&chunk[..k]),
-        }
+    if crate::common::read_request(&mut stream).is_none() {
+        return;
     }
     requests.fetch_add(1, Ordering::SeqCst);
     let out = format!(
