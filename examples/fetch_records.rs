@@ -10,6 +10,7 @@
 //! next one is fetched, so peak RSS does not grow with the record count.
 
 use serde_json::{json, Value};
+use sfclient::query::{Api, QueryPager};
 use sfclient::Client;
 use std::process::ExitCode;
 
@@ -61,24 +62,15 @@ fn run(path: Path, info_path: &str, soql: &str) -> Result<u64, String> {
         "batch_size": 2000,
     });
     let mut client = Client::from_json(&config.to_string()).map_err(|e| e.to_string())?;
-    let (first_call, more_call, cursor_key) = match path {
-        Path::Soap => ("query", "queryMore", "query_locator"),
-        Path::Rest => ("rest_query", "rest_query_more", "next_records_url"),
+    let api = match path {
+        Path::Soap => Api::Soap,
+        Path::Rest => Api::Rest,
     };
-    let mut page = client
-        .call(first_call, &json!({ "soql": soql }))
-        .map_err(|e| e.to_string())?;
+    // The library's pager: one page in memory at a time, as the sync reads.
+    let mut pager = QueryPager::new(api, soql, false, 2000);
     let mut count = 0u64;
-    loop {
+    while let Some(page) = pager.next_page(&mut client).map_err(|e| e.to_string())? {
         count += page["records"].as_array().map_or(0, |r| r.len() as u64);
-        let cursor = match page[cursor_key].as_str() {
-            Some(c) if page["done"] != Value::Bool(true) => c.to_string(),
-            _ => break,
-        };
-        // the old page is dropped here, when the new one replaces it
-        page = client
-            .call(more_call, &json!({ cursor_key: cursor }))
-            .map_err(|e| e.to_string())?;
     }
     Ok(count)
 }
