@@ -10,9 +10,26 @@ use crate::auth::{self, AuthState, Session};
 use crate::config::{Config, Secret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::soap::{self, Namespaces, RequestOptions};
-use crate::transport::{Body, Purpose, Request, Transport};
+use crate::transport::{Body, HttpResponse, Purpose, Request, Transport};
 use serde_json::{json, Value};
 use std::fmt;
+
+/// A query page as fetched by [`Client::soap_query_page`] or
+/// [`Client::rest_query_page`].
+pub(crate) enum PageBody {
+    /// A page that opens like a plain one: its body, not decoded yet, and
+    /// what its start says (`done`, the cursor of the next page), so the
+    /// next page can be fetched while this one is decoded.
+    Raw {
+        body: Vec<u8>,
+        done: bool,
+        next: Option<String>,
+    },
+    /// Anything else, decoded (or refused) right away.
+    Decoded(Value),
+    /// A decoded SOAP response before its limit info is recorded.
+    Soap(soap::Response),
+}
 
 /// A Salesforce client built from a JSON configuration (see
 /// doc/dev/ARCHITECTURE.md, "Client configuration").
@@ -106,6 +123,18 @@ impl Client {
                 || (e.http_status == Some(401) && e.kind != ErrorKind::Auth))
     }
 
+    /// Runs `once`, and once more after a fresh login when Salesforce said
+    /// the session is no longer valid.
+    fn with_relogin<T>(&mut self, mut once: impl FnMut(&mut Client) -> Result<T>) -> Result<T> {
+        match once(self) {
+            Err(e) if self.should_relogin(&e) => {
+                self.login_now()?;
+                once(self)
+            }
+            other => other,
+        }
+    }
+
     /// One SOAP call with the session header, re-logging in once when the
     /// session expired.
     pub(crate) fn soap_call(
@@ -115,13 +144,7 @@ impl Client {
         batch_size: Option<u32>,
         context: &str,
     ) -> Result<Value> {
-        match self.soap_call_once(method, args, batch_size, context) {
-            Err(e) if self.should_relogin(&e) => {
-                self.login_now()?;
-                self.soap_call_once(method, args, batch_size, context)
-            }
-            other => other,
-        }
+        self.with_relogin(|c| c.soap_call_once(method, args, batch_size, context))
     }
 
     fn soap_call_once(
@@ -131,6 +154,25 @@ impl Client {
         batch_size: Option<u32>,
         context: &str,
     ) -> Result<Value> {
+        let response = self.soap_send(method, args, batch_size, context, |resp| {
+            soap::parse_call_response(method, resp.status, &resp.body)
+        })?;
+        if let Some(li) = response.limit_info {
+            self.transport.limit_info = Some(li);
+        }
+        Ok(response.result)
+    }
+
+    /// One SOAP request with the session header; `interpret` turns each
+    /// complete response into the result (see `Transport::send`).
+    fn soap_send<T>(
+        &mut self,
+        method: &str,
+        args: &Value,
+        batch_size: Option<u32>,
+        context: &str,
+        interpret: impl FnMut(HttpResponse) -> Result<T>,
+    ) -> Result<T> {
         let session = self.session()?.clone();
         let opts = RequestOptions {
             session_id: Some(session.token.expose()),
@@ -149,13 +191,50 @@ impl Client {
                 | "resetPassword"
         );
         let req = Request::soap(&session.server_url, envelope, Purpose::Api, idempotent);
-        let response = self.transport.send(&req, context, |resp| {
-            soap::parse_call_response(method, resp.status, &resp.body)
+        self.transport.send(&req, context, interpret)
+    }
+
+    /// A SOAP `query`/`queryAll`/`queryMore` page, re-logging in once when
+    /// the session expired. A plain page comes back undecoded with its
+    /// `done` and locator (see [`PageBody`]); anything else is decoded here.
+    pub(crate) fn soap_query_page(
+        &mut self,
+        method: &str,
+        args: &Value,
+        batch_size: Option<u32>,
+        context: &str,
+    ) -> Result<PageBody> {
+        self.with_relogin(|c| c.soap_query_page_once(method, args, batch_size, context))
+    }
+
+    fn soap_query_page_once(
+        &mut self,
+        method: &str,
+        args: &Value,
+        batch_size: Option<u32>,
+        context: &str,
+    ) -> Result<PageBody> {
+        let page = self.soap_send(method, args, batch_size, context, |resp| {
+            if resp.status == 200 {
+                if let Some((done, next)) = soap::query_head(method, &resp.body) {
+                    return Ok(PageBody::Raw {
+                        body: resp.body,
+                        done,
+                        next,
+                    });
+                }
+            }
+            soap::parse_call_response(method, resp.status, &resp.body).map(PageBody::Soap)
         })?;
-        if let Some(li) = response.limit_info {
-            self.transport.limit_info = Some(li);
-        }
-        Ok(response.result)
+        Ok(match page {
+            PageBody::Soap(response) => {
+                if let Some(li) = response.limit_info {
+                    self.transport.limit_info = Some(li);
+                }
+                PageBody::Decoded(response.result)
+            }
+            other => other,
+        })
     }
 
     /// GET of a REST resource (`path` starting with `/services/data/`),
@@ -166,13 +245,7 @@ impl Client {
         batch_size: Option<u32>,
         context: &str,
     ) -> Result<Value> {
-        match self.rest_query_get_once(path, batch_size, context) {
-            Err(e) if self.should_relogin(&e) => {
-                self.login_now()?;
-                self.rest_query_get_once(path, batch_size, context)
-            }
-            other => other,
-        }
+        self.with_relogin(|c| c.rest_query_get_once(path, batch_size, context))
     }
 
     fn rest_query_get_once(
@@ -181,6 +254,48 @@ impl Client {
         batch_size: Option<u32>,
         context: &str,
     ) -> Result<Value> {
+        self.rest_get(path, batch_size, context, |resp| {
+            if resp.status == 200 {
+                crate::rest::parse_query_page(&resp.body)
+            } else {
+                Err(crate::rest::parse_error(resp.status, &resp.body))
+            }
+        })
+    }
+
+    /// A REST query page, as [`Client::soap_query_page`] for SOAP.
+    pub(crate) fn rest_query_page(
+        &mut self,
+        path: &str,
+        batch_size: Option<u32>,
+        context: &str,
+    ) -> Result<PageBody> {
+        let once = |c: &mut Client| {
+            c.rest_get(path, batch_size, context, |resp| {
+                if resp.status != 200 {
+                    return Err(crate::rest::parse_error(resp.status, &resp.body));
+                }
+                Ok(match crate::rest::page_head(&resp.body) {
+                    Some((done, next)) => PageBody::Raw {
+                        body: resp.body,
+                        done,
+                        next,
+                    },
+                    None => PageBody::Decoded(crate::rest::parse_query_page(&resp.body)?),
+                })
+            })
+        };
+        self.with_relogin(once)
+    }
+
+    /// One GET of a REST resource with the session's bearer token.
+    fn rest_get<T>(
+        &mut self,
+        path: &str,
+        batch_size: Option<u32>,
+        context: &str,
+        interpret: impl FnMut(HttpResponse) -> Result<T>,
+    ) -> Result<T> {
         let session = self.session()?.clone();
         let url = format!("{}{}", session.instance_url, path);
         let mut headers = Vec::new();
@@ -197,13 +312,7 @@ impl Client {
             purpose: Purpose::Api,
             idempotent: true,
         };
-        self.transport.send(&req, context, |resp| {
-            if resp.status == 200 {
-                crate::rest::parse_query_page(&resp.body)
-            } else {
-                Err(crate::rest::parse_error(resp.status, &resp.body))
-            }
-        })
+        self.transport.send(&req, context, interpret)
     }
 
     /// The `login` result (no secrets).

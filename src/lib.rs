@@ -14,10 +14,14 @@ pub mod ffi;
 pub mod jwt;
 pub mod query;
 pub mod rest;
+mod rest_page;
 pub mod soap;
 pub mod soql;
 pub mod sync;
 pub mod transport;
+
+#[cfg(test)]
+mod test_support;
 
 pub use client::Client;
 pub use error::{Error, ErrorKind};

@@ -16,6 +16,7 @@
 //!   location) become objects of strings.
 
 use crate::error::{redact, Error, ErrorKind, Result};
+pub(crate) use crate::rest_page::page_head;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -71,6 +72,51 @@ fn parse_json(body: &[u8], what: &str) -> Result<Value> {
 /// (`next_records_url` is null on the last page); records are normalised
 /// like the SOAP ones (see the module documentation).
 pub fn parse_query_page(body: &[u8]) -> Result<Value> {
+    match crate::rest_page::fast_query_page(body) {
+        Some(page) => Ok(page),
+        None => parse_query_page_tree(body),
+    }
+}
+
+/// [`parse_query_page`], handing each record to `each` as soon as it is
+/// decoded (memory holds one record, not the page). Returns the page
+/// without its records (`records` is empty) and how many records `each`
+/// received. An error of `each` ends it.
+pub fn parse_query_page_each(
+    body: &[u8],
+    each: &mut dyn FnMut(Value) -> Result<()>,
+) -> Result<(Value, u64)> {
+    let mut delivery = crate::rest_page::Delivery {
+        each: Some(&mut *each),
+        delivered: 0,
+        failed: None,
+    };
+    let fast = crate::rest_page::fast_page(body, &mut delivery);
+    if let Some(e) = delivery.failed {
+        return Err(e);
+    }
+    let delivered = delivery.delivered;
+    if let Some(page) = fast {
+        return Ok((page, delivered));
+    }
+    // The tree path decides; the records handed over already are its first
+    // ones (the one-pass decoder gives the same records or gives up).
+    let mut page = parse_query_page_tree(body)?;
+    let records = match page.get_mut("records").map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => Vec::new(),
+    };
+    let total = records.len() as u64;
+    for record in records.into_iter().skip(delivered as usize) {
+        each(record)?;
+    }
+    page["records"] = Value::Array(Vec::new());
+    Ok((page, total.max(delivered)))
+}
+
+/// [`parse_query_page`] by way of a parsed tree: the reference the one-pass
+/// decoder (`rest_page`) is tested against, and the path that words errors.
+pub(crate) fn parse_query_page_tree(body: &[u8]) -> Result<Value> {
     let v = parse_json(body, "REST query response")?;
     let Value::Object(mut page) = v else {
         return Err(protocol(
@@ -133,7 +179,7 @@ pub fn parse_query_page(body: &[u8]) -> Result<Value> {
 }
 
 /// One REST record in the SOAP shape.
-fn normalise_record(v: Value) -> Value {
+pub(crate) fn normalise_record(v: Value) -> Value {
     let Value::Object(map) = v else {
         return v;
     };
@@ -162,7 +208,7 @@ fn normalise_record(v: Value) -> Value {
     Value::Object(out)
 }
 
-fn normalise_value(v: Value, aggregate: bool) -> Value {
+pub(crate) fn normalise_value(v: Value, aggregate: bool) -> Value {
     match v {
         Value::Null => Value::Null,
         Value::Bool(b) if !aggregate => Value::String(if b { "true" } else { "false" }.to_owned()),
@@ -213,7 +259,7 @@ fn child_query(mut map: Map<String, Value>) -> Value {
 
 /// `2011-07-07T00:37:00.000+0000` -> `2011-07-07T00:37:00.000Z`; any
 /// other string unchanged.
-fn soap_datetime(s: String) -> String {
+pub(crate) fn soap_datetime(s: String) -> String {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
     let is_rest_datetime = b.len() == 28
@@ -277,7 +323,12 @@ pub fn parse_error(status: u16, body: &[u8]) -> Error {
             } else {
                 ErrorKind::Salesforce
             };
-            return Error::new(kind, redact(message.trim()))
+            // A blank message would make an error that says nothing.
+            let message = match message.trim() {
+                "" => "(Salesforce gave no message)",
+                text => text,
+            };
+            return Error::new(kind, redact(message))
                 .with_sf_code(code)
                 .with_status(status);
         }
@@ -695,29 +746,11 @@ mod tests {
             br#"[{"message":"m","errorCode":"E","fields":["F"]}]"#,
             br#"{"access_token":"t","instance_url":"https://x","id":"https://l/id/00D000000000001/005000000000001"}"#,
         ];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::test_support::Rng::new(0x9E37_79B9_7F4A_7C15);
         for seed in seeds {
             for _ in 0..2000 {
                 let mut b = seed.to_vec();
-                for _ in 0..(next() % 4 + 1) {
-                    let i = (next() as usize) % b.len();
-                    match next() % 3 {
-                        0 => b[i] = next() as u8,
-                        1 => {
-                            b.remove(i);
-                        }
-                        _ => b.truncate(i),
-                    }
-                    if b.is_empty() {
-                        break;
-                    }
-                }
+                rng.mutate(&mut b, 4, &[b"{", b"}", b"\"", b"\\u", b"null"]);
                 let _ = parse_query_page(&b);
                 let _ = parse_error(400, &b);
                 let _ = parse_oauth_token(200, &b);

@@ -62,3 +62,13 @@ fn duplicate_otrs_companies_give_one_action_per_id() {
         }
     }
 }
+
+/// Found by `rest_decode` (2026-11-29): a REST error whose message is only
+/// blanks gave an error with an empty message.
+#[test]
+fn a_blank_rest_error_message_still_says_something() {
+    let body = br#"[{"message": "          ", "errorCode": "ID<htmlION_ID"}]"#;
+    let e = sfclient::rest::parse_error(400, body);
+    assert_eq!(e.message, "(Salesforce gave no message)");
+    assert_eq!(e.sf_code.as_deref(), Some("ID<htmlION_ID"));
+}

@@ -31,10 +31,23 @@ fn all_pages_soap_and_rest_5001_records() {
         .collect();
     assert_eq!(ids.len(), 5001, "no record twice, none missing");
 
+    let api_calls = |c: &mut sfclient::Client| {
+        c.call("usage", &json!({})).unwrap()["api_calls"]
+            .as_u64()
+            .unwrap()
+    };
     for api in [Api::Soap, Api::Rest] {
         let mut pager = QueryPager::new(api, SOQL, false, 2000);
         let mut sizes = Vec::new();
         let mut seen = HashSet::new();
+        let before = api_calls(&mut c);
+        let first = pager.next_page(&mut c).unwrap().unwrap();
+        // Full pages are pipelined: page 2 was fetched while page 1 was decoded.
+        assert_eq!(api_calls(&mut c) - before, 2, "{api:?}");
+        sizes.push(first["records"].as_array().unwrap().len());
+        for r in first["records"].as_array().unwrap() {
+            assert!(seen.insert(r["Id"].as_str().unwrap().to_string()));
+        }
         while let Some(page) = pager.next_page(&mut c).unwrap() {
             let records = page["records"].as_array().unwrap();
             sizes.push(records.len());
@@ -86,4 +99,74 @@ fn invalid_query_locator_says_restart_and_is_not_retried() {
     // Running it again from the start works.
     let v = c.call("query_all_pages", &json!({"soql": SOQL})).unwrap();
     assert_eq!(v["size"], 2500);
+}
+
+#[test]
+fn records_one_by_one_over_soap_and_rest_5001_records() {
+    let fake = Fake::start(&["--generate", "accounts=5001,owners=7"]);
+    let mut c = fake.client("soap-login");
+    for api in [Api::Soap, Api::Rest] {
+        let mut pager = QueryPager::new(api, SOQL, false, 2000);
+        let mut seen = HashSet::new();
+        pager
+            .for_each_record(&mut c, |r| {
+                assert!(r["Owner"].is_object() || r["Owner"].is_null(), "{r}");
+                assert!(seen.insert(r["Id"].as_str().unwrap().to_string()));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen.len(), 5001, "{api:?}: no record twice, none missing");
+        assert_eq!((pager.pages(), pager.records_seen()), (3, 5001));
+        assert!(pager.is_done());
+    }
+    // Same records as the page by page walk.
+    let mut by_page = Vec::new();
+    let mut pager = QueryPager::new(Api::Soap, SOQL, false, 2000);
+    while let Some(mut page) = pager.next_page(&mut c).unwrap() {
+        by_page.append(page["records"].as_array_mut().unwrap());
+    }
+    let mut one_by_one = Vec::new();
+    QueryPager::new(Api::Soap, SOQL, false, 2000)
+        .for_each_record(&mut c, |r| {
+            one_by_one.push(r);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(by_page, one_by_one);
+}
+
+#[test]
+fn records_one_by_one_stop_at_a_failing_page_or_consumer() {
+    let fake = Fake::start(&["--generate", "accounts=5001,owners=2"]);
+    let mut c = fake.client("soap-login");
+    for api in [Api::Soap, Api::Rest] {
+        let on = match api {
+            Api::Soap => "queryMore",
+            Api::Rest => "rest_query_more",
+        };
+        fake.inject(json!({"fault": "http500", "on": on, "count": 1}));
+        let mut n = 0;
+        let e = QueryPager::new(api, SOQL, false, 2000)
+            .for_each_record(&mut c, |_| {
+                n += 1;
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(e.context, "query page 2 (queryMore)", "{api:?}: {e}");
+        assert_eq!(e.http_status, Some(500));
+        assert_eq!(n, 2000, "{api:?}: the first page only");
+    }
+    // The consumer's own error comes back unchanged.
+    let mut n = 0;
+    let e = QueryPager::new(Api::Rest, SOQL, false, 2000)
+        .for_each_record(&mut c, |_| {
+            n += 1;
+            if n == 2500 {
+                Err(sfclient::Error::new(ErrorKind::InvalidArgument, "enough"))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+    assert_eq!((e.message.as_str(), e.context.as_str()), ("enough", ""));
 }

@@ -219,3 +219,63 @@ fn transient_fault_is_retried() {
     assert_eq!(page["size"], 1);
     assert_eq!(c.call("usage", &json!({})).unwrap()["retries"], 1);
 }
+
+#[test]
+fn the_next_page_is_fetched_ahead_and_its_error_waits_for_its_turn() {
+    use sfclient::query::{Api, QueryPager};
+    let srv = start(|p| {
+        vec![
+            login_ok(p, false),
+            query_page(false, Some("01g000000000001-1"), 3, &["001000000000001AAA"]),
+            more_page(false, Some("01g000000000001-2"), 3, &["001000000000002AAA"]),
+            fault("INVALID_QUERY_LOCATOR", "invalid query locator"),
+        ]
+    });
+    let mut c = client(&srv);
+    let mut pager = QueryPager::new(Api::Soap, "SELECT Id FROM Account", false, 2000);
+    let first = pager.next_page(&mut c).unwrap().unwrap();
+    assert_eq!(first["records"][0]["Id"], "001000000000001AAA");
+    // Login, page 1, and page 2 fetched while page 1 was decoded.
+    assert_eq!(srv.requests(), 3);
+    let second = pager.next_page(&mut c).unwrap().unwrap();
+    assert_eq!(second["records"][0]["Id"], "001000000000002AAA");
+    assert_eq!(srv.requests(), 4);
+    // Page 3 failed while page 2 was decoded: reported now, for page 3.
+    let e = pager.next_page(&mut c).unwrap_err();
+    assert_eq!(e.sf_code.as_deref(), Some("INVALID_QUERY_LOCATOR"));
+    assert_eq!(e.context, "query page 3 (queryMore)");
+    assert!(e.message.contains("restart the query"), "{e}");
+    assert_eq!(srv.requests(), 4, "the failed page is not asked for twice");
+}
+
+#[test]
+fn a_page_fetched_ahead_with_an_unconfirmed_locator_is_fetched_again() {
+    use sfclient::query::{Api, QueryPager};
+    // Page 1 names two locators: its start says "-A" (used to fetch ahead),
+    // the full decode settles on "-B". The page fetched ahead is dropped and
+    // the page is fetched again with "-B".
+    let two_locators = Scripted::ok(&format!(
+        "{ENV_OPEN}<soapenv:Body><queryResponse><result><done>false</done>\
+         <queryLocator>01g000000000001-A</queryLocator>\
+         <records xsi:type=\"sf:sObject\"><sf:type>Account</sf:type><sf:Id>001000000000001AAA</sf:Id></records>\
+         <queryLocator>01g000000000001-B</queryLocator><size>2</size></result></queryResponse>\
+         </soapenv:Body></soapenv:Envelope>"
+    ));
+    let srv = start(|p| {
+        vec![
+            login_ok(p, false),
+            two_locators,
+            more_page(true, None, 2, &["001000000000009AAA"]),
+            more_page(true, None, 2, &["001000000000002AAA"]),
+        ]
+    });
+    let mut c = client(&srv);
+    let mut pager = QueryPager::new(Api::Soap, "SELECT Id FROM Account", false, 2000);
+    let first = pager.next_page(&mut c).unwrap().unwrap();
+    let decoded_locator = first["query_locator"].as_str().unwrap().to_string();
+    let second = pager.next_page(&mut c).unwrap().unwrap();
+    assert!(pager.next_page(&mut c).unwrap().is_none());
+    assert_eq!(decoded_locator, "01g000000000001-B");
+    assert_eq!(second["records"][0]["Id"], "001000000000002AAA");
+    assert_eq!(srv.requests(), 4);
+}

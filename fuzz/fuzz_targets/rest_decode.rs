@@ -1,11 +1,13 @@
 //! The REST and OAuth JSON decoders on arbitrary bytes: query pages, error
 //! bodies, token responses, the limit header and identity URLs. Nothing
-//! may panic; errors say something; results serialize back to JSON.
+//! may panic; errors say something; results serialize back to JSON; a page
+//! whose records are handed over one by one gives the same records.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sfclient::rest::{
     org_and_user_from_id_url, parse_error, parse_limit_header, parse_oauth_token, parse_query_page,
+    parse_query_page_each,
 };
 
 const STATUSES: [u16; 5] = [200, 400, 401, 500, 503];
@@ -17,11 +19,30 @@ fuzz_target!(|data: &[u8]| {
     let status = STATUSES[data[0] as usize % STATUSES.len()];
     let body = &data[1..];
 
+    let mut streamed = Vec::new();
+    let one_by_one = parse_query_page_each(body, &mut |r| {
+        streamed.push(r);
+        Ok(())
+    });
     match parse_query_page(body) {
-        Ok(page) => {
+        Ok(mut page) => {
             serde_json::to_vec(&page).expect("a decoded page serializes");
+            match one_by_one {
+                Ok((rest, n)) => {
+                    let records = page["records"].take();
+                    assert_eq!(records, serde_json::Value::Array(streamed), "records one by one");
+                    assert_eq!(n, records.as_array().map_or(0, Vec::len) as u64);
+                    page["records"] = serde_json::json!([]);
+                    assert_eq!(page, rest, "page without its records");
+                }
+                // Records went out from a first list that a later one replaces.
+                Err(e) => assert!(e.message.contains("more than one"), "{e}"),
+            }
         }
-        Err(e) => assert!(!e.message.is_empty()),
+        Err(e) => {
+            assert!(!e.message.is_empty());
+            assert!(one_by_one.is_err(), "one by one accepted what the page refuses");
+        }
     }
     let e = parse_error(status, body);
     assert!(!e.message.is_empty());

@@ -1,10 +1,14 @@
 //! The SOAP response decoder on arbitrary bytes: login responses, every
 //! call's response and faults. Nothing may panic; an error always says
-//! something; a decoded result always serializes back to JSON.
+//! something; a decoded result always serializes back to JSON; a query
+//! page whose records are handed over one by one gives the same records.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sfclient::soap::{parse_call_response, parse_fault, parse_login_response, SOAP_METHODS};
+use sfclient::soap::{
+    parse_call_response, parse_fault, parse_login_response, parse_query_response_each,
+    SOAP_METHODS,
+};
 
 const STATUSES: [u16; 4] = [200, 500, 400, 503];
 
@@ -16,11 +20,30 @@ fuzz_target!(|data: &[u8]| {
     let status = STATUSES[data[1] as usize % STATUSES.len()];
     let body = &data[2..];
 
-    match parse_call_response(method, status, body) {
+    let whole = parse_call_response(method, status, body);
+    match &whole {
         Ok(resp) => {
             serde_json::to_vec(&resp.result).expect("a decoded result serializes");
         }
         Err(e) => assert!(!e.message.is_empty(), "empty error message for {method}"),
+    }
+    if status == 200 && matches!(method, "query" | "queryAll" | "queryMore") {
+        let mut streamed = Vec::new();
+        let one_by_one = parse_query_response_each(method, body, &mut |r| {
+            streamed.push(r);
+            Ok(())
+        });
+        match (whole, one_by_one) {
+            (Ok(mut resp), Ok((rest, n))) => {
+                let records = resp.result["records"].take();
+                assert_eq!(records, serde_json::Value::Array(streamed), "records one by one");
+                assert_eq!(n, records.as_array().map_or(0, Vec::len) as u64);
+                resp.result["records"] = serde_json::json!([]);
+                assert_eq!(resp, rest, "page without its records");
+            }
+            (Err(_), Err(_)) => {}
+            (whole, one_by_one) => panic!("whole {whole:?} vs one by one {one_by_one:?}"),
+        }
     }
     match parse_login_response(status, body) {
         Ok(login) => {

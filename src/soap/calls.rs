@@ -1,10 +1,13 @@
 //! Response side: envelope checks, faults, login and per-call results.
 
 use super::read::{describe_body, protocol, Doc, Id};
-use super::record::{fast_query_response, generic, query_page, record};
+use super::record::{
+    fast_query_response, fast_query_response_each, generic, query_page, record, Sink,
+};
 use super::{LimitInfo, LoginResult, Response};
 use crate::error::{redact, Error, ErrorKind, Result};
 use serde_json::{json, Map, Value};
+use std::ops::Range;
 
 /// The parts of a SOAP envelope we use.
 struct Envelope {
@@ -269,19 +272,64 @@ pub(super) fn parse_call_response(method: &str, status: u16, body: &[u8]) -> Res
         // One pass, no node tree; anything unusual (faults included) falls
         // through to the tree path below.
         if let Some((result, header)) = fast_query_response(method, body) {
-            let limit_info = match header {
-                None => Some(None),
-                Some(range) => body
-                    .get(range)
-                    .and_then(|h| Doc::parse(h).ok())
-                    .map(|h| limit_info(&h, Some(h.root()))),
-            };
-            if let Some(limit_info) = limit_info {
+            if let Some(limit_info) = header_limit_info(body, header) {
                 return Ok(Response { result, limit_info });
             }
         }
     }
     parse_call_response_tree(method, status, body)
+}
+
+/// The `LimitInfoHeader` of the SOAP header the one-pass decoder found
+/// (`header`: its byte range, if any); `None` when that header cannot be
+/// read, so the tree path decides.
+fn header_limit_info(body: &[u8], header: Option<Range<usize>>) -> Option<Option<LimitInfo>> {
+    match header {
+        None => Some(None),
+        Some(range) => body
+            .get(range)
+            .and_then(|h| Doc::parse(h).ok())
+            .map(|h| limit_info(&h, Some(h.root()))),
+    }
+}
+
+/// [`parse_call_response`] for a `query`/`queryAll`/`queryMore` page with
+/// status 200, handing each record to `each` as it is decoded instead of
+/// collecting them: the result's `records` is empty; also returns how many
+/// records were handed over. An error of `each` ends it.
+pub(super) fn parse_query_response_each(
+    method: &str,
+    body: &[u8],
+    each: &mut dyn FnMut(Value) -> Result<()>,
+) -> Result<(Response, u64)> {
+    let mut sink = Sink {
+        each: &mut *each,
+        delivered: 0,
+        failed: None,
+    };
+    let fast = fast_query_response_each(method, body, &mut sink);
+    if let Some(e) = sink.failed {
+        return Err(e);
+    }
+    let delivered = sink.delivered;
+    if let Some((result, header)) = fast {
+        if let Some(limit_info) = header_limit_info(body, header) {
+            return Ok((Response { result, limit_info }, delivered));
+        }
+    }
+    // The tree path decides; the records handed over already are its first
+    // ones (the one-pass decoder gives the same records or gives up).
+    let mut response = parse_call_response_tree(method, 200, body)?;
+    let records = match response.result.get_mut("records").map(Value::take) {
+        Some(Value::Array(list)) => list,
+        _ => Vec::new(),
+    };
+    let total = records.len() as u64;
+    for record in records.into_iter().skip(delivered as usize) {
+        each(record)?;
+    }
+    response.result["records"] = Value::Array(Vec::new());
+    Ok((response, total.max(delivered)))
 }
 
 /// [`parse_call_response`] through the node tree (every call; the

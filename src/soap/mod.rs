@@ -191,6 +191,18 @@ pub fn parse_call_response(method: &str, status: u16, body: &[u8]) -> Result<Res
     calls::parse_call_response(method, status, body)
 }
 
+/// Decodes a `query`/`queryAll`/`queryMore` response with status 200,
+/// handing each record to `each` as soon as it is decoded (memory holds one
+/// record, not the page). Returns the page without its records (`records`
+/// is empty) and how many records `each` received.
+pub fn parse_query_response_each(
+    method: &str,
+    body: &[u8],
+    each: &mut dyn FnMut(Value) -> Result<()>,
+) -> Result<(Response, u64)> {
+    calls::parse_query_response_each(method, body, each)
+}
+
 /// `Some(error)` when `body` is a SOAP fault: `sf_code` is the
 /// `exceptionCode` (else the faultcode after its last `:`), the message is
 /// the `exceptionMessage` (else the faultstring) with session ids redacted.
@@ -205,6 +217,7 @@ mod read;
 mod record;
 mod write;
 
+pub(crate) use record::query_head;
 /// Every SOAP method [`call_request`] and [`parse_call_response`] know
 /// (wire spelling, as in the ARCHITECTURE.md call table).
 pub use write::SOAP_METHODS;

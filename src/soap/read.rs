@@ -120,7 +120,7 @@ pub(crate) fn check_bytes(body: &[u8]) -> Result<&str> {
     // XML 1.0 allows no C0 control but tab, LF and CR; an ESC in a company
     // name would reach OTRS and terminals. Character references to them
     // are checked after unescaping (`refuse_controls`).
-    if let Some(pos) = body.iter().position(|b| is_forbidden_control(*b as char)) {
+    if let Some(pos) = first_forbidden_control(body) {
         return Err(protocol(control_message(
             body[pos] as char,
             "at offset",
@@ -128,6 +128,20 @@ pub(crate) fn check_bytes(body: &[u8]) -> Result<&str> {
         )));
     }
     Ok(text.strip_prefix('\u{FEFF}').unwrap_or(text))
+}
+
+/// Offset of the first C0 control byte other than tab, LF and CR.
+fn first_forbidden_control(body: &[u8]) -> Option<usize> {
+    let bad = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    // Whole chunks without an early exit: the compiler vectorizes the test.
+    let mut offset = 0;
+    for chunk in body.chunks(64) {
+        if chunk.iter().fold(false, |any, &b| any | bad(b)) {
+            return chunk.iter().position(|&b| bad(b)).map(|p| offset + p);
+        }
+        offset += chunk.len();
+    }
+    None
 }
 
 fn is_forbidden_control(c: char) -> bool {

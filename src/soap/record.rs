@@ -379,6 +379,16 @@ struct Stream<'a> {
     pending: Vec<(bool, &'a [u8], bool, XsiType)>,
     /// Input offset where the last event read began.
     event_start: u64,
+    /// Takes the page's records one by one instead of its list.
+    sink: Option<Sink<'a>>,
+}
+
+/// A consumer of a page's records (see [`fast_query_response_each`]): how
+/// many it took, and its error if it refused one.
+pub(crate) struct Sink<'a> {
+    pub each: &'a mut dyn FnMut(Value) -> crate::error::Result<()>,
+    pub delivered: u64,
+    pub failed: Option<crate::error::Error>,
 }
 
 fn bytes_in<'a>(text: &'a str, b: &[u8]) -> Fast<&'a [u8]> {
@@ -400,6 +410,7 @@ impl<'a> Stream<'a> {
             ns_decls: 0,
             pending: Vec::with_capacity(4),
             event_start: 0,
+            sink: None,
         }
     }
 
@@ -692,7 +703,7 @@ impl<'a> Stream<'a> {
         let mut size: Option<Value> = None;
         // A page holds up to 2,000 records of a few hundred bytes each:
         // sized once instead of grown by doubling.
-        let mut records = Vec::with_capacity(if top {
+        let mut records = Vec::with_capacity(if top && self.sink.is_none() {
             (self.text.len() / 256).min(2000)
         } else {
             0
@@ -701,12 +712,24 @@ impl<'a> Stream<'a> {
         let (mut n_done, mut n_size, mut n_locator) = (0u32, 0u32, 0u32);
         while let Some(el) = self.child(&mut pending)? {
             match el.name {
-                "records" => records.push(if el.nil {
-                    self.skip_rest()?;
-                    Value::Null
-                } else {
-                    self.record(None)?
-                }),
+                "records" => {
+                    let record = if el.nil {
+                        self.skip_rest()?;
+                        Value::Null
+                    } else {
+                        self.record(None)?
+                    };
+                    match self.sink.as_mut() {
+                        Some(sink) if top => {
+                            if let Err(e) = (sink.each)(record) {
+                                sink.failed = Some(e);
+                                return Err(Bail);
+                            }
+                            sink.delivered += 1;
+                        }
+                        _ => records.push(record),
+                    }
+                }
                 "done" => {
                     n_done += 1;
                     let t = self.leaf_text()?;
@@ -742,7 +765,13 @@ impl<'a> Stream<'a> {
         {
             return Err(Bail);
         }
-        let size = size.unwrap_or_else(|| Value::Number((records.len() as u64).into()));
+        // Without a <size>: the records of this page, handed over or not.
+        let handed_over = match (&self.sink, top) {
+            (Some(sink), true) => sink.delivered,
+            _ => 0,
+        };
+        let size =
+            size.unwrap_or_else(|| Value::Number((records.len() as u64 + handed_over).into()));
         let done = done.unwrap_or(locator.is_null());
         let mut map = Map::new();
         map.insert("done".to_owned(), Value::Bool(done));
@@ -765,7 +794,9 @@ impl<'a> Stream<'a> {
         }
     }
 
-    fn decode_query(&mut self, method: &str) -> Fast<(Value, Option<Range<usize>>)> {
+    /// Reads the envelope up to the inside of `<Body><{method}Response>`:
+    /// the byte range of the SOAP `<Header>`, if any.
+    fn enter_payload(&mut self, method: &str) -> Fast<Option<Range<usize>>> {
         // Before the root: layout only.
         let root = loop {
             match self.next()? {
@@ -778,14 +809,13 @@ impl<'a> Stream<'a> {
             return Err(Bail);
         }
         let mut header: Option<Range<usize>> = None;
-        let mut result: Option<Value> = None;
-        let mut pending = None;
-        while let Some(el) = self.child(&mut pending)? {
+        loop {
+            let el = self.child(&mut None)?.ok_or(Bail)?;
             if !self.in_envelope(&el) {
                 return Err(Bail);
             }
             match el.name {
-                "Header" if header.is_none() && result.is_none() => {
+                "Header" if header.is_none() => {
                     // Only `<LimitInfoHeader>` is read from it, by the
                     // tree path over this slice (it is small).
                     let start = usize::try_from(self.event_start).map_err(|_| Bail)?;
@@ -796,10 +826,8 @@ impl<'a> Stream<'a> {
                     let end = usize::try_from(self.reader.buffer_position()).map_err(|_| Bail)?;
                     header = Some(start..end);
                 }
-                "Body" if result.is_none() => {
-                    let Some(payload) = self.child(&mut None)? else {
-                        return Err(Bail);
-                    };
+                "Body" => {
+                    let payload = self.child(&mut None)?.ok_or(Bail)?;
                     let name = payload.name;
                     if name.len() != method.len() + "Response".len()
                         || !name.starts_with(method)
@@ -807,26 +835,64 @@ impl<'a> Stream<'a> {
                     {
                         return Err(Bail);
                     }
-                    let mut page = None;
-                    let mut inner = None;
-                    while let Some(c) = self.child(&mut inner)? {
-                        if c.name == "result" && page.is_none() {
-                            page = Some(self.query_result(None, true)?);
-                        } else {
-                            self.skip_rest()?;
-                        }
-                    }
-                    // A second child of <Body>: unusual, the tree decides.
-                    if self.child(&mut None)?.is_some() {
-                        return Err(Bail);
-                    }
-                    result = Some(page.ok_or(Bail)?);
+                    return Ok(header);
                 }
                 _ => return Err(Bail),
             }
         }
+    }
+
+    fn decode_query(&mut self, method: &str) -> Fast<(Value, Option<Range<usize>>)> {
+        let header = self.enter_payload(method)?;
+        let mut page = None;
+        let mut inner = None;
+        while let Some(c) = self.child(&mut inner)? {
+            if c.name == "result" && page.is_none() {
+                page = Some(self.query_result(None, true)?);
+            } else {
+                self.skip_rest()?;
+            }
+        }
+        // A second child of <Body>, or anything after it in the envelope:
+        // unusual, the tree decides.
+        if self.child(&mut None)?.is_some() || self.child(&mut None)?.is_some() {
+            return Err(Bail);
+        }
         self.expect_eof()?;
-        Ok((result.ok_or(Bail)?, header))
+        Ok((page.ok_or(Bail)?, header))
+    }
+
+    /// `done` and the `queryLocator` of a page, read from its start only:
+    /// both must come before the first record (as Salesforce sends them).
+    fn decode_head(&mut self, method: &str) -> Fast<(bool, Option<String>)> {
+        self.enter_payload(method)?;
+        let result = self.child(&mut None)?.ok_or(Bail)?;
+        if result.name != "result" {
+            return Err(Bail);
+        }
+        let (mut done, mut locator) = (None, None);
+        while let Some(el) = self.child(&mut None)? {
+            match el.name {
+                "done" if done.is_none() && !el.nil => {
+                    done = Some(match self.leaf_text()?.trim() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return Err(Bail),
+                    })
+                }
+                "queryLocator" if locator.is_none() => {
+                    let t = self.leaf_text()?;
+                    locator = Some((!el.nil && !t.is_empty()).then(|| t.into_owned()));
+                }
+                "records" | "size" => break,
+                _ => return Err(Bail),
+            }
+        }
+        match (done, locator) {
+            (Some(true), l) => Ok((true, l.flatten())),
+            (Some(false), Some(Some(l))) => Ok((false, Some(l))),
+            _ => Err(Bail),
+        }
     }
 }
 
@@ -837,6 +903,26 @@ fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
         text.to_mut().push_str(&piece);
     }
 }
+
+/// `(done, queryLocator)` of a `query`/`queryAll`/`queryMore` response
+/// with status 200, read from the start of the body only (for fetching the
+/// next page while this one is decoded). `None` when the body does not open
+/// like a plain page; the full decode stays the authority either way.
+pub(crate) fn query_head(method: &str, body: &[u8]) -> Option<(bool, Option<String>)> {
+    // The head is near the start: read only that much (cut at a character
+    // boundary); the full decode checks the whole body.
+    let start = &body[..body.len().min(HEAD_BYTES)];
+    let text = match std::str::from_utf8(start) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&start[..e.valid_up_to()]).ok()?,
+    };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    Stream::new(text).decode_head(method).ok()
+}
+
+/// How much of a page's start [`query_head`] reads: the envelope, the
+/// SOAP header and the page's first elements fit many times over.
+const HEAD_BYTES: usize = 16 * 1024;
 
 /// Decodes a `query`/`queryAll`/`queryMore` response with status 200 in
 /// one pass: the page (as [`query_page`] gives it) and the byte range of
@@ -853,12 +939,107 @@ pub(crate) fn fast_query_response(
     Some((page, header.map(|r| r.start + offset..r.end + offset)))
 }
 
+/// As [`fast_query_response`], handing each record of the page to
+/// `sink.each` as soon as it is decoded (the page's `records` stays empty).
+/// When it gives up, `sink.delivered` records were already handed over;
+/// they are the same as the first ones of the tree path's page. A record
+/// the consumer refused ends it with `sink.failed` set.
+pub(crate) fn fast_query_response_each<'a>(
+    method: &str,
+    body: &'a [u8],
+    sink: &mut Sink<'a>,
+) -> Option<(Value, Option<Range<usize>>)> {
+    let text = check_bytes(body).ok()?;
+    let offset = body.len() - text.len();
+    let mut stream = Stream::new(text);
+    stream.sink = Some(Sink {
+        each: &mut *sink.each,
+        delivered: 0,
+        failed: None,
+    });
+    let decoded = stream.decode_query(method);
+    if let Some(inner) = stream.sink.take() {
+        sink.delivered = inner.delivered;
+        sink.failed = inner.failed;
+    }
+    let (page, header) = decoded.ok()?;
+    Some((page, header.map(|r| r.start + offset..r.end + offset)))
+}
+
 #[cfg(test)]
 mod fast_tests {
     //! The one-pass decoder against the tree path: same result, same
     //! limit info, or it gives up.
-    use super::fast_query_response;
-    use crate::soap::calls::parse_call_response_tree;
+    use super::{fast_query_response, query_head};
+    use crate::soap::calls::{parse_call_response_tree, parse_query_response_each};
+    use serde_json::json;
+
+    /// Records handed over one by one give the same records and page as
+    /// the whole page decoded at once, or the same failure.
+    fn streams_alike(method: &str, body: &[u8]) {
+        let mut got = Vec::new();
+        let streamed = parse_query_response_each(method, body, &mut |r| {
+            got.push(r);
+            Ok(())
+        });
+        match (parse_call_response(method, 200, body), streamed) {
+            (Ok(mut whole), Ok((page, n))) => {
+                let records = whole.result["records"].take();
+                assert_eq!(json!(got), records, "{}", String::from_utf8_lossy(body));
+                assert_eq!(n as usize, got.len());
+                whole.result["records"] = json!([]);
+                assert_eq!(whole, page);
+            }
+            (Err(_), Err(_)) => {}
+            (whole, streamed) => panic!(
+                "whole {whole:?} vs streamed {streamed:?}: {}",
+                String::from_utf8_lossy(body)
+            ),
+        }
+    }
+
+    #[test]
+    fn records_handed_over_one_by_one_match_the_page() {
+        for (method, body) in plain_pages() {
+            streams_alike(method, body.as_bytes());
+        }
+        // The one-pass decoder gives up after the first record (CDATA in
+        // the second): the rest come from the tree path, none twice.
+        let rec = |id: &str, name: &str| {
+            format!("<records xsi:type=\"sf:sObject\"><sf:type>Account</sf:type><sf:Id>{id}</sf:Id><sf:Name>{name}</sf:Name></records>")
+        };
+        let body = page(
+            "query",
+            HEADER,
+            &format!(
+                "<done>true</done><queryLocator xsi:nil=\"true\"/>{}{}{}<size>3</size>",
+                rec("001A", "one"),
+                rec("001B", "<![CDATA[two]]>"),
+                rec("001C", "three")
+            ),
+        );
+        let mut ids = Vec::new();
+        let (resp, n) = parse_query_response_each("query", body.as_bytes(), &mut |r| {
+            ids.push(r["Id"].clone());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(ids, vec![json!("001A"), json!("001B"), json!("001C")]);
+        assert_eq!(n, 3);
+        assert_eq!(resp.limit_info.map(|l| l.current), Some(22092));
+        streams_alike("query", body.as_bytes());
+        // A consumer's error ends it at once.
+        let mut seen = 0;
+        let e = parse_query_response_each("query", plain_pages()[0].1.as_bytes(), &mut |_| {
+            seen += 1;
+            Err(crate::Error::new(
+                crate::ErrorKind::InvalidArgument,
+                "stop here",
+            ))
+        })
+        .unwrap_err();
+        assert_eq!((seen, e.message.as_str()), (1, "stop here"));
+    }
     use crate::soap::parse_call_response;
 
     const ENV_OPEN: &str = r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="urn:partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:sf="urn:sobject.partner.soap.sforce.com">"#;
@@ -953,6 +1134,87 @@ mod fast_tests {
     }
 
     #[test]
+    fn the_head_comes_from_the_start_or_not_at_all() {
+        let pages = plain_pages();
+        assert_eq!(
+            query_head("query", pages[0].1.as_bytes()),
+            Some((false, Some("01g5-2000".to_owned())))
+        );
+        assert_eq!(
+            query_head("queryMore", pages[2].1.as_bytes()),
+            Some((false, Some("01g5-2000".to_owned())))
+        );
+        assert_eq!(
+            query_head("query", pages[3].1.as_bytes()),
+            Some((true, None))
+        );
+        assert_eq!(
+            query_head("queryAll", pages[6].1.as_bytes()),
+            Some((true, None))
+        );
+        let ok = page(
+            "query",
+            HEADER,
+            "<done>false</done><queryLocator>L-1</queryLocator><size>1</size>",
+        );
+        assert_eq!(
+            query_head("query", ok.as_bytes()),
+            Some((false, Some("L-1".to_owned())))
+        );
+        // A full page is far longer than the part read for the head, which
+        // may end inside a character.
+        let big = page(
+            "query",
+            HEADER,
+            &format!(
+                "<done>false</done><queryLocator>L-2000</queryLocator>{}<size>4000</size>",
+                RECORD.repeat(2000)
+            ),
+        );
+        assert!(big.len() > 4 * super::HEAD_BYTES);
+        assert_eq!(
+            query_head("query", big.as_bytes()),
+            Some((false, Some("L-2000".to_owned())))
+        );
+        let pad = "é".repeat(super::HEAD_BYTES);
+        let padded = big.replace("<done>", &format!("<!-- {pad} --><done>"));
+        assert_eq!(
+            query_head("query", padded.as_bytes()),
+            None,
+            "the head beyond the part read"
+        );
+        for body in [
+            // The locator after the first record, or missing, or odd.
+            page(
+                "query",
+                HEADER,
+                &format!("<done>false</done>{RECORD}<queryLocator>L-1</queryLocator>"),
+            ),
+            page(
+                "query",
+                HEADER,
+                "<queryLocator>L-1</queryLocator><records/><done>false</done>",
+            ),
+            page(
+                "query",
+                HEADER,
+                "<done>false</done><queryLocator xsi:nil=\"true\"/><size>1</size>",
+            ),
+            page(
+                "query",
+                HEADER,
+                "<done>maybe</done><queryLocator>L-1</queryLocator>",
+            ),
+            page("query", HEADER, "<other/><done>true</done>"),
+            ok.replace("queryResponse", "queryMoreResponse"),
+            ok.replace("<done>", "<![CDATA[x]]><done>"),
+            ok.replace("<?xml", "<!DOCTYPE x><?xml"),
+        ] {
+            assert_eq!(query_head("query", body.as_bytes()), None, "{body}");
+        }
+    }
+
+    #[test]
     fn unusual_bodies_go_to_the_tree() {
         let ok = page("query", HEADER, "<done>true</done><size>0</size>");
         let deep = format!("{}{}", "<a>".repeat(70), "</a>".repeat(70));
@@ -1014,41 +1276,17 @@ mod fast_tests {
             b"\xC3\xA9",
             b"<![CDATA[x]]>",
         ];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::test_support::Rng::new(0x9E37_79B9_7F4A_7C15);
         let (mut fast, mut total) = (0u32, 0u32);
         for round in 0..3000 {
             let (method, seed) = &seeds[round % seeds.len()];
             let mut body = seed.clone().into_bytes();
-            for _ in 0..1 + next() % 3 {
-                let at = (next() as usize) % body.len();
-                match next() % 4 {
-                    0 => {
-                        let s = specials[(next() as usize) % specials.len()];
-                        body.splice(at..at, s.iter().copied());
-                    }
-                    1 => {
-                        let end = (at + 1 + (next() as usize) % 12).min(body.len());
-                        body.drain(at..end);
-                    }
-                    2 => body[at] = (next() % 128) as u8,
-                    _ => {
-                        let from = (next() as usize) % body.len();
-                        let end = (from + 1 + (next() as usize) % 40).min(body.len());
-                        let piece = body[from..end].to_vec();
-                        body.splice(at..at, piece);
-                    }
-                }
-            }
+            rng.mutate(&mut body, 3, specials);
             total += 1;
             if same(method, &body) {
                 fast += 1;
             }
+            streams_alike(method, &body);
         }
         // Many mutations only touch text: those must stay on the fast path.
         assert!(fast * 20 > total, "fast path taken {fast} of {total}");

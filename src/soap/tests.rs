@@ -1292,13 +1292,7 @@ fn mutated_payloads_never_panic() {
             "x &apos;y&apos;",
         ),
     ));
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = crate::test_support::Rng::new(0x2545_F491_4F6C_DD1D);
     let specials: &[&[u8]] = &[
         b"<",
         b">",
@@ -1317,29 +1311,7 @@ fn mutated_payloads_never_panic() {
     for (method, seed) in &seeds {
         for _ in 0..400 {
             let mut b = seed.clone();
-            for _ in 0..(next() % 5 + 1) {
-                if b.is_empty() {
-                    break;
-                }
-                let i = (next() as usize) % b.len();
-                match next() % 5 {
-                    0 => b[i] = next() as u8,
-                    1 => {
-                        b.remove(i);
-                    }
-                    2 => b.truncate(i),
-                    3 => {
-                        let s = specials[(next() as usize) % specials.len()];
-                        b.splice(i..i, s.iter().copied());
-                    }
-                    _ => {
-                        let j = (next() as usize) % b.len();
-                        let (lo, hi) = (i.min(j), i.max(j));
-                        let chunk = b[lo..hi].to_vec();
-                        b.splice(lo..lo, chunk);
-                    }
-                }
-            }
+            rng.mutate(&mut b, 5, specials);
             let _ = parse_call_response(method, 200, &b);
             let _ = parse_call_response(method, 500, &b);
             let _ = parse_login_response(200, &b);
@@ -1536,13 +1508,8 @@ fn namespace_settings_are_validated() {
 /// ones often) survive a request envelope unchanged.
 #[test]
 fn random_values_round_trip() {
-    let mut state: u64 = 0x1234_5678_9ABC_DEF1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = crate::test_support::Rng::new(0x1234_5678_9ABC_DEF1);
+    let mut next = move || rng.next();
     let ns = Namespaces::default();
     for _ in 0..300 {
         let len = (next() % 40) as usize;

@@ -72,6 +72,7 @@ pub use spec::{column_length, CleanupAction, Kind, LoginField, Mode, Settings, S
 pub use state::{OtrsRecord, OtrsState, Slot};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::query::{Api, QueryPager};
 use serde_json::{json, Value};
 
 /// The SOQL that lists the Contact-to-Account relations (Contact mode).
@@ -167,53 +168,84 @@ pub fn plan(input: &Value) -> Result<Value> {
     Ok(plan.to_json())
 }
 
-/// Follows a query to its last page, handing every record to `each`
-/// as the page arrives (the page's JSON is dropped before the next call).
-/// Returns the number of pages.
+/// Where the sync's records come from: a [`crate::Client`] (records streamed
+/// and pages pipelined by [`QueryPager::for_each_record`]) or a
+/// `call(method, args)` function (tests script one).
+pub trait Salesforce {
+    /// One call method (see ARCHITECTURE.md, "Call methods").
+    fn call(&mut self, method: &str, args: &Value) -> Result<Value>;
+    /// Every record of `pager`'s query, handed to `each` in order.
+    fn each_record(
+        &mut self,
+        pager: &mut QueryPager,
+        each: &mut dyn FnMut(Value) -> Result<()>,
+    ) -> Result<()>;
+    /// Records per page to ask for.
+    fn batch_size(&self) -> u32 {
+        2000
+    }
+}
+
+impl Salesforce for crate::Client {
+    fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
+        crate::Client::call(self, method, args)
+    }
+    fn each_record(
+        &mut self,
+        pager: &mut QueryPager,
+        each: &mut dyn FnMut(Value) -> Result<()>,
+    ) -> Result<()> {
+        pager.for_each_record(self, each)
+    }
+    fn batch_size(&self) -> u32 {
+        self.config().batch_size
+    }
+}
+
+impl<F: FnMut(&str, &Value) -> Result<Value>> Salesforce for F {
+    fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
+        self(method, args)
+    }
+    fn each_record(
+        &mut self,
+        pager: &mut QueryPager,
+        each: &mut dyn FnMut(Value) -> Result<()>,
+    ) -> Result<()> {
+        while let Some(mut page) = pager.next_page_via(self)? {
+            match page.get_mut("records").map(Value::take) {
+                Some(Value::Array(records)) => records.into_iter().try_for_each(&mut *each)?,
+                None | Some(Value::Null) => {}
+                Some(_) => {
+                    return Err(
+                        Error::new(ErrorKind::Protocol, "query page records is not a list")
+                            .context(format!("query page {}", pager.pages())),
+                    )
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Follows a query to its last page, handing every record to `each` as it
+/// arrives. Returns the number of pages. Errors of the fetch say `what`
+/// was fetched; errors of `each` come back as they are.
 fn fetch_all(
-    call: &mut dyn FnMut(&str, &Value) -> Result<Value>,
+    sf: &mut dyn Salesforce,
     soql: &str,
     what: &str,
     mut each: impl FnMut(&Value) -> Result<()>,
 ) -> Result<usize> {
-    let mut page =
-        call("query", &json!({ "soql": soql })).map_err(|e| e.context(format!("{what} page 1")))?;
-    let mut pages = 1usize;
-    loop {
-        match page.get("records") {
-            Some(Value::Array(records)) => {
-                for r in records {
-                    each(r)?;
-                }
-            }
-            None | Some(Value::Null) => {}
-            Some(_) => {
-                return Err(
-                    Error::new(ErrorKind::Protocol, "query page records is not a list")
-                        .context(format!("{what} page {pages}")),
-                )
-            }
+    let mut pager = QueryPager::new(Api::Soap, soql, false, sf.batch_size());
+    let refused = std::cell::Cell::new(false);
+    let mut consumer = |record: Value| each(&record).inspect_err(|_| refused.set(true));
+    sf.each_record(&mut pager, &mut consumer).map_err(|mut e| {
+        if !refused.get() {
+            e.context = format!("{what}, {}", e.context);
         }
-        if page.get("done").and_then(Value::as_bool).unwrap_or(true) {
-            return Ok(pages);
-        }
-        let locator = page
-            .get("query_locator")
-            .and_then(Value::as_str)
-            .filter(|l| !l.is_empty())
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Protocol,
-                    "query page says done=false but has no query_locator",
-                )
-                .context(format!("{what} page {pages}"))
-            })?
-            .to_string();
-        drop(page);
-        page = call("queryMore", &json!({ "query_locator": locator }))
-            .map_err(|e| e.context(format!("{what} page {}", pages + 1)))?;
-        pages += 1;
-    }
+        e
+    })?;
+    Ok(pager.pages() as usize)
 }
 
 /// Builds the SOQL from the settings, fetches every page through the
@@ -225,43 +257,37 @@ fn fetch_all(
 /// an org without that object (INVALID_TYPE) is planned without relations
 /// and the plan's `notes` say so.
 pub fn fetch_and_plan(client: &mut crate::Client, args: &Value) -> Result<Value> {
-    fetch_and_plan_with(
-        &mut |method, call_args| client.call(method, call_args),
-        args,
-    )
+    fetch_and_plan_with(client, args)
 }
 
 /// The client's API call counter. `usage` is answered locally (no
 /// Salesforce request); the difference before/after is what the fetch
 /// cost, a login included.
-fn api_calls(call: &mut dyn FnMut(&str, &Value) -> Result<Value>) -> Option<u64> {
-    call("usage", &json!({}))
+fn api_calls(sf: &mut dyn Salesforce) -> Option<u64> {
+    sf.call("usage", &json!({}))
         .ok()
         .and_then(|u| u.get("api_calls").and_then(Value::as_u64))
 }
 
-/// [`fetch_and_plan`] over any `call(method, args)` (tests use a scripted
-/// one).
-pub fn fetch_and_plan_with(
-    call: &mut dyn FnMut(&str, &Value) -> Result<Value>,
-    args: &Value,
-) -> Result<Value> {
+/// [`fetch_and_plan`] over any [`Salesforce`] (tests use a scripted
+/// `call` function).
+pub fn fetch_and_plan_with(sf: &mut dyn Salesforce, args: &Value) -> Result<Value> {
     let spec = spec_from_input(args)?;
     let soql = spec.soql()?;
     if args.get("records").is_some() {
         return Err(bad("sync_plan fetches the records itself: leave records out (use sf_plan to plan given records)"));
     }
     let otrs = OtrsState::from_json(&spec, args.get("otrs").unwrap_or(&Value::Null))?;
-    let calls_before = api_calls(call);
+    let calls_before = api_calls(sf);
     let mut records = Vec::new();
-    let mut pages = fetch_all(call, &soql, "sync fetch", |r| {
+    let mut pages = fetch_all(sf, &soql, "sync fetch", |r| {
         records.push(SfRecord::from_json(r, &spec.split_paths)?);
         Ok(())
     })?;
     let mut notes = Vec::new();
     let mut relations = Vec::new();
     if spec.kind == Kind::Customers && spec.settings.mode == Mode::Contact {
-        let fetched = fetch_all(call, RELATIONS_SOQL, "AccountContactRelation fetch", |r| {
+        let fetched = fetch_all(sf, RELATIONS_SOQL, "AccountContactRelation fetch", |r| {
             if let Some(pair) = relation(r) {
                 relations.push(pair);
             }
@@ -279,7 +305,7 @@ pub fn fetch_and_plan_with(
             Err(e) => return Err(e),
         }
     }
-    let calls_after = api_calls(call);
+    let calls_after = api_calls(sf);
     let fetch = FetchStats {
         records: records.len(),
         pages: Some(pages),
