@@ -204,27 +204,19 @@ impl Client {
         batch_size: Option<u32>,
         context: &str,
     ) -> Result<PageBody> {
-        self.with_relogin(|c| c.soap_query_page_once(method, args, batch_size, context))
-    }
-
-    fn soap_query_page_once(
-        &mut self,
-        method: &str,
-        args: &Value,
-        batch_size: Option<u32>,
-        context: &str,
-    ) -> Result<PageBody> {
-        let page = self.soap_send(method, args, batch_size, context, |resp| {
-            if resp.status == 200 {
-                if let Some((done, next)) = soap::query_head(method, &resp.body) {
-                    return Ok(PageBody::Raw {
-                        body: resp.body,
-                        done,
-                        next,
-                    });
+        let page = self.with_relogin(|c| {
+            c.soap_send(method, args, batch_size, context, |resp| {
+                if resp.status == 200 {
+                    if let Some((done, next)) = soap::query_head(method, &resp.body) {
+                        return Ok(PageBody::Raw {
+                            body: resp.body,
+                            done,
+                            next,
+                        });
+                    }
                 }
-            }
-            soap::parse_call_response(method, resp.status, &resp.body).map(PageBody::Soap)
+                soap::parse_call_response(method, resp.status, &resp.body).map(PageBody::Soap)
+            })
         })?;
         Ok(match page {
             PageBody::Soap(response) => {
