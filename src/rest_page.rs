@@ -33,7 +33,9 @@ pub(crate) fn fast_query_page(body: &[u8]) -> Option<Value> {
 /// as the first ones of the tree path's page. A record the consumer refused
 /// ends it with `delivery.failed` set.
 pub(crate) fn fast_page(body: &[u8], delivery: &mut Delivery<'_>) -> Option<Value> {
-    let mut de = serde_json::Deserializer::from_slice(body);
+    // UTF-8 checked once for the whole body, not string by string.
+    let text = std::str::from_utf8(body).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
     let page = PageSeed(delivery).deserialize(&mut de).ok()?;
     de.end().ok()?;
     page
