@@ -27,7 +27,8 @@ demo: xs
 bench: setup
 	tools/bench
 
-# Long runs, kept out of `make test` (see doc/dev/HARDENING.md, RELIABILITY.md).
+# Long runs; `make test` has only the short fuzz run (tools/fuzz --smoke)
+# (see doc/dev/HARDENING.md, RELIABILITY.md).
 FUZZ_SECONDS ?= 600
 fuzz: setup
 	tools/fuzz $(FUZZ_SECONDS)

@@ -11,9 +11,12 @@
 //! request through the inherited client would wait forever for an answer
 //! from a thread that does not exist, and dropping it would wait to join
 //! it. `send` therefore remembers the pid that built the client; in any
-//! other process it forgets the inherited client (`std::mem::forget`: its
-//! destructor would block, and its memory and sockets belong to the parent's
-//! copy anyway) and builds a fresh one.
+//! other process it parks the inherited client in a process-global list
+//! that is never dropped (its destructor would block, and its sockets
+//! belong to the parent's copy anyway) and builds a fresh one. Parking
+//! instead of `std::mem::forget` keeps the inherited memory reachable, so
+//! a leak checker (valgrind in `perl/SalesForce-XS/t/valgrind.sh`) can
+//! check a forked child for real leaks.
 
 use crate::config::{Config, Secret};
 use crate::error::{Error, ErrorKind, Result};
@@ -22,6 +25,8 @@ use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
+use std::mem::ManuallyDrop;
+use std::sync::{Mutex, TryLockError};
 use std::time::{Duration, Instant};
 
 /// First retry waits about this long; each further one twice as long.
@@ -219,8 +224,8 @@ impl Transport {
         if pid != self.pid {
             if let Some(inherited) = self.http.take() {
                 // Forked: the inherited client's runtime thread does not
-                // exist here; its destructor would block. Leak it.
-                std::mem::forget(inherited);
+                // exist here; its destructor would block. Park it.
+                park_inherited(inherited);
             }
             self.pid = pid;
             // A fresh process has not talked to the server yet.
@@ -513,7 +518,7 @@ impl Drop for Transport {
         if current_pid() != self.pid {
             if let Some(inherited) = self.http.take() {
                 // See the module docs: the inherited client cannot be dropped here.
-                std::mem::forget(inherited);
+                park_inherited(inherited);
             }
         }
     }
@@ -522,6 +527,30 @@ impl Drop for Transport {
 struct Attempt {
     err: Error,
     retry: bool,
+}
+
+/// HTTP clients inherited from a parent process (see the module docs).
+/// A `static` is never dropped, and `ManuallyDrop` says so for each entry:
+/// dropping one would wait for a runtime thread that does not exist in this
+/// process. Kept here, and not forgotten, they stay reachable memory, so a
+/// leak checker reports only what this process itself lost. One entry per
+/// `Transport` that crossed a `fork()`.
+static INHERITED_CLIENTS: Mutex<Vec<ManuallyDrop<reqwest::blocking::Client>>> =
+    Mutex::new(Vec::new());
+
+/// Keeps a client inherited across `fork()` for the life of the process.
+fn park_inherited(client: reqwest::blocking::Client) {
+    match INHERITED_CLIENTS.try_lock() {
+        Ok(mut parked) => parked.push(ManuallyDrop::new(client)),
+        // A panic while pushing cannot leave the list unusable.
+        Err(TryLockError::Poisoned(p)) => p.into_inner().push(ManuallyDrop::new(client)),
+        // Locked: by another thread of this process (rare: two transports
+        // crossing a fork at the same instant), or by a thread of the parent
+        // that no longer exists here, which would never unlock it. Never
+        // wait; forget the client instead (it is then unreachable memory,
+        // but the process does not hang).
+        Err(TryLockError::WouldBlock) => std::mem::forget(client),
+    }
 }
 
 fn current_pid() -> libc::pid_t {
@@ -830,7 +859,7 @@ mod body_deadline_tests {
         t
     }
 
-    fn request(url: &str, idempotent: bool) -> Request<'_> {
+    pub(super) fn request(url: &str, idempotent: bool) -> Request<'_> {
         Request {
             get: idempotent,
             url,
@@ -871,5 +900,157 @@ mod body_deadline_tests {
         assert!(e.message.contains("timeout_secs"), "{e}");
         assert_eq!(t.usage.retries, 0);
         assert_eq!(srv.connections.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[cfg(test)]
+mod fork_tests {
+    use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    fn parked() -> usize {
+        match INHERITED_CLIENTS.lock() {
+            Ok(v) => v.len(),
+            Err(p) => p.into_inner().len(),
+        }
+    }
+
+    fn transport(port: u16) -> Transport {
+        let cfg = Config::from_value(&serde_json::json!({
+            "username": "u", "password": "p",
+            "login_url": format!("http://127.0.0.1:{port}/services/Soap/u/64.0"),
+            "timeout_secs": 5, "max_retries": 0,
+        }))
+        .unwrap();
+        Transport::new(&cfg).unwrap()
+    }
+
+    fn get(url: &str) -> Request<'_> {
+        super::body_deadline_tests::request(url, true)
+    }
+
+    /// A loopback server answering every request on every connection with
+    /// `200 ok` (keep-alive), until the client closes the connection.
+    fn serve_ok() -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut s) = conn else { return };
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 4096];
+                    // One small GET per read on loopback.
+                    while matches!(std::io::Read::read(&mut s, &mut buf), Ok(n) if n > 0) {
+                        let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                        if s.write_all(reply).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        port
+    }
+
+    #[test]
+    fn a_client_built_by_another_process_is_parked_and_replaced() {
+        // This is the only test that parks in the test process itself (the
+        // fork test parks in its child), so the counts are exact.
+        let mut t = transport(9);
+        let before = parked();
+        // As if `t` had crossed a fork: built by another process.
+        t.pid = current_pid().wrapping_add(1);
+        t.contacted = true;
+        t.ensure_client().unwrap();
+        assert_eq!(parked(), before + 1, "the inherited client was not parked");
+        assert_eq!(t.pid, current_pid());
+        assert!(t.http.is_some(), "no fresh client");
+        assert!(!t.contacted, "a fresh process has not contacted the server");
+        // Freed in another process without a call: parked by Drop.
+        t.pid = current_pid().wrapping_add(1);
+        drop(t);
+        assert_eq!(
+            parked(),
+            before + 2,
+            "Drop did not park the inherited client"
+        );
+        // The process's own client is dropped normally (no parking).
+        drop(transport(9));
+        assert_eq!(parked(), before + 2);
+    }
+
+    #[test]
+    fn a_forked_child_uses_and_frees_an_inherited_transport() {
+        let port = serve_ok();
+        let url = format!("http://127.0.0.1:{port}/ping");
+        let mut t = transport(port);
+        // The parent uses its client first: its runtime thread is busy with
+        // a pooled connection, and every lazy static on the request path is
+        // initialised before the fork (the child must not wait for a lock a
+        // thread of the parent might have held).
+        let body = t.send(&get(&url), "ping", |r| Ok(r.body)).unwrap();
+        assert_eq!(body, b"ok");
+        let before = parked();
+        // SAFETY: fork has no preconditions. The child runs only the block
+        // below and leaves with _exit, never returning into the harness.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            // SAFETY: alarm has no preconditions. A hang (the bug this
+            // guards against: waiting for the parent's runtime thread)
+            // ends the child with SIGALRM instead of blocking the test.
+            unsafe { libc::alarm(30) };
+            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let Ok(body) = t.send(&get(&url), "ping", |r| Ok(r.body)) else {
+                    return 2;
+                };
+                if body != b"ok" {
+                    return 3;
+                }
+                if parked() != before + 1 {
+                    return 4;
+                }
+                // The child's own client: dropped normally (joins the
+                // child's runtime thread), not parked.
+                drop(t);
+                if parked() != before + 1 {
+                    return 5;
+                }
+                0
+            }))
+            .unwrap_or(6);
+            // SAFETY: _exit has no preconditions; it skips the harness.
+            unsafe { libc::_exit(code) };
+        }
+        let mut status = 0;
+        loop {
+            // SAFETY: `pid` is our child; `status` is a valid out pointer.
+            let waited = unsafe { libc::waitpid(pid, &mut status, 0) };
+            if waited == pid {
+                break;
+            }
+            let err = std::io::Error::last_os_error();
+            assert_eq!(
+                err.kind(),
+                std::io::ErrorKind::Interrupted,
+                "waitpid: {err}"
+            );
+        }
+        assert!(
+            !libc::WIFSIGNALED(status),
+            "the child was killed by signal {} (14 = SIGALRM: it hung)",
+            libc::WTERMSIG(status)
+        );
+        assert_eq!(
+            libc::WEXITSTATUS(status),
+            0,
+            "child: 2 = request failed, 3 = wrong body, 4 = inherited client not parked, \
+             5 = own client parked, 6 = panic"
+        );
+        // The parent's client is untouched and still works.
+        assert_eq!(parked(), before);
+        let body = t.send(&get(&url), "ping", |r| Ok(r.body)).unwrap();
+        assert_eq!(body, b"ok");
     }
 }
