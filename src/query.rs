@@ -127,7 +127,9 @@ impl QueryPager {
     /// over as soon as it is decoded, and the next page is fetched on a
     /// helper thread meanwhile: the fastest way through a large result, and
     /// memory holds one record and at most two page bodies. An error of
-    /// `each` ends the walk and is returned as it is.
+    /// `each` ends the walk and is returned as it is. Records handed over
+    /// before an error are not a complete result: act on them only after
+    /// `Ok` (the sync plans only then).
     pub fn for_each_record(
         &mut self,
         client: &mut Client,
