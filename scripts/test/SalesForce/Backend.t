@@ -18,13 +18,10 @@ use utf8;
 
 use vars (qw($Self));
 
-use File::Temp();
-use JSON::PP();
-use POSIX();
-use Time::HiRes();
+use Kernel::System::SalesForce::UnitTestFake;
 
-my $FakeBinary = $ENV{FAKE_SALESFORCE_BIN};
-if ( !$FakeBinary || !-x $FakeBinary ) {
+my $FakeObject = Kernel::System::SalesForce::UnitTestFake->new();
+if ( !$FakeObject->Available() ) {
     $Self->True(
         1,
         'SKIPPED: set FAKE_SALESFORCE_BIN to the fake-salesforce binary to run the SalesForce sync tests',
@@ -40,67 +37,17 @@ $Kernel::OM->ObjectParamAdd(
 my $Helper       = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
 my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
 
-# Start the fake org (its first stdout line is a JSON object with the URLs and
-# credentials) and stop it at the end of this file.
-my $FakeDir = File::Temp::tempdir( CLEANUP => 1 );
-my $FakePID = fork();
-die "fork: $!" if !defined $FakePID;
-if ( !$FakePID ) {
-
-    # The unit test driver replaces STDOUT and STDERR by in-memory handles (without --verbose),
-    # so "open STDOUT" would not reach file descriptor 1: put the files on 1 and 2 directly.
-    open my $Out, '>', "$FakeDir/stdout" or POSIX::_exit(126);    ## no critic
-    open my $Err, '>', "$FakeDir/stderr" or POSIX::_exit(126);    ## no critic
-    POSIX::dup2( fileno $Out, 1 ) or POSIX::_exit(126);
-    POSIX::dup2( fileno $Err, 2 ) or POSIX::_exit(126);
-    exec $FakeBinary, '--listen', '127.0.0.1:0', '--tls', '--generate', 'accounts=30,owners=4,contacts=40'
-        or POSIX::_exit(127);
-}
-my $Info;
-for my $Try ( 1 .. 300 ) {
-    if ( open my $FH, '<', "$FakeDir/stdout" ) {                  ## no critic
-        my $Line = <$FH>;
-        close $FH;
-        if ( $Line && $Line =~ m{\n\z}smx ) {
-            $Info = JSON::PP->new()->decode($Line);
-            last;
-        }
-    }
-    Time::HiRes::sleep(0.1);
-}
-my $StopFake = sub {
-    kill 'TERM', $FakePID;
-    waitpid $FakePID, 0;
-};
-if ( !$Self->True( $Info, 'fake Salesforce org started' ) ) {
-    $StopFake->();
-    return 1;
-}
-
-# Point the package at the fake; keep e-mail checks off (no DNS in tests).
-my %Settings = (
-    'SalesForceModule'                                   => 1,
-    'SalesForceModule::AuthFlow'                         => 'soap-login',
-    'SalesForceModule::AuthUser'                         => $Info->{username},
-    'SalesForceModule::AuthPassword'                     => $Info->{password},
-    'SalesForceModule::AuthSecToken'                     => $Info->{security_token},
-    'SalesForceModule::Proxy'                            => $Info->{soap_login_url},
-    'SalesForceModule::CAFile'                           => $Info->{ca_file},
-    'SalesForceModule::ValidData'                        => 1,
-    'SalesForceModule::Companies::DeleteOld'             => '001*',
-    'SalesForceModule::Companies::Where'                 => '',
-    'SalesForceModule::Cleanup::Action'                  => 'invalidate',
-    'SalesForceModule::Cleanup::MaxSharePercent'         => 10,
-    'SalesForceModule::Companies::AddAttributesToParams' => { CustomerCompanyCity => 'BillingCity' },
-    'CheckEmailAddresses'                                => 0,
+# Start the fake org (stopped when $FakeObject goes away) and point the package at it.
+my $Info = $FakeObject->Start(
+    Generate => 'accounts=30,owners=4,contacts=40',
+    Helper   => $Helper,
+    Settings => {
+        'SalesForceModule::Companies::DeleteOld'             => '001*',
+        'SalesForceModule::Companies::Where'                 => '',
+        'SalesForceModule::Companies::AddAttributesToParams' => { CustomerCompanyCity => 'BillingCity' },
+    },
 );
-for my $Key ( sort keys %Settings ) {
-    $Helper->ConfigSettingChange(
-        Valid => 1,
-        Key   => $Key,
-        Value => $Settings{$Key},
-    );
-}
+return 1 if !$Self->True( $Info, 'fake Salesforce org started' );
 
 my $SalesForceObject = $Kernel::OM->Get('Kernel::System::SalesForce');
 
@@ -152,6 +99,6 @@ $Self->False(
     'no password in the error',
 );
 
-$StopFake->();
+$FakeObject->Stop();
 
 1;
