@@ -159,6 +159,53 @@ impl fmt::Debug for Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// What a response body that is not the expected one looks like, for error
+/// messages (a few words, never its content).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyLooks {
+    Empty,
+    Html,
+    Json,
+    Xml,
+    Text,
+}
+
+impl BodyLooks {
+    /// Judged from the first 512 bytes after whitespace and a UTF-8 BOM.
+    pub(crate) fn of(body: &[u8]) -> BodyLooks {
+        let head: Vec<u8> = body
+            .iter()
+            .skip_while(|b| b.is_ascii_whitespace() || matches!(**b, 0xEF | 0xBB | 0xBF))
+            .take(512)
+            .map(|b| b.to_ascii_lowercase())
+            .collect();
+        let contains = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+        match head.first() {
+            None => BodyLooks::Empty,
+            Some(_)
+                if [&b"<!doctype html"[..], b"<html", b"<head", b"<body"]
+                    .iter()
+                    .any(|m| contains(m)) =>
+            {
+                BodyLooks::Html
+            }
+            Some(b'{' | b'[') => BodyLooks::Json,
+            Some(b'<') => BodyLooks::Xml,
+            Some(_) => BodyLooks::Text,
+        }
+    }
+
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            BodyLooks::Empty => "an empty body",
+            BodyLooks::Html => "HTML",
+            BodyLooks::Json => "JSON",
+            BodyLooks::Xml => "XML",
+            BodyLooks::Text => "plain text",
+        }
+    }
+}
+
 /// Removes anything shaped like a Salesforce session id or OAuth token
 /// (`00D...!...`) from text that came from the server, since some faults
 /// echo the session id.

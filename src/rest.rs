@@ -15,7 +15,7 @@
 //!   `next_records_url` while not done); compound fields (address,
 //!   location) become objects of strings.
 
-use crate::error::{redact, Error, ErrorKind, Result};
+use crate::error::{redact, BodyLooks, Error, ErrorKind, Result};
 pub(crate) use crate::rest_page::page_head;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -36,25 +36,11 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// Says what a body that is not JSON looks like.
+/// Says what a body that is not valid JSON looks like.
 fn describe(body: &[u8]) -> &'static str {
-    let head: Vec<u8> = body
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace())
-        .take(512)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    let contains = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    if head.is_empty() {
-        "an empty body"
-    } else if contains(b"<html") || contains(b"<!doctype html") || contains(b"<body") {
-        "HTML"
-    } else if head[0] == b'<' {
-        "XML"
-    } else if head[0] == b'{' || head[0] == b'[' {
-        "malformed JSON"
-    } else {
-        "plain text"
+    match BodyLooks::of(body) {
+        BodyLooks::Json => "malformed JSON",
+        other => other.words(),
     }
 }
 

@@ -85,28 +85,7 @@ pub(crate) fn protocol(msg: impl Into<String>) -> Error {
 
 /// Says in a few words what a body that is not the expected XML looks like.
 pub(crate) fn describe_body(body: &[u8]) -> &'static str {
-    let head: Vec<u8> = body
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF)
-        .take(512)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    let contains = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    if head.is_empty() {
-        "an empty body"
-    } else if contains(b"<!doctype html")
-        || contains(b"<html")
-        || contains(b"<head")
-        || contains(b"<body")
-    {
-        "HTML"
-    } else if head[0] == b'{' || head[0] == b'[' {
-        "JSON"
-    } else if head[0] == b'<' {
-        "XML"
-    } else {
-        "plain text"
-    }
+    crate::error::BodyLooks::of(body).words()
 }
 
 /// Checks the raw bytes before any XML parsing.
