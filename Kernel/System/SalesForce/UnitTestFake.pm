@@ -42,8 +42,10 @@ sub new {
     my ( $Type, %Param ) = @_;
 
     my $Self = {
-        Binary => $ENV{FAKE_SALESFORCE_BIN},
-        PID    => undef,
+        Binary     => $ENV{FAKE_SALESFORCE_BIN},
+        PID        => undef,
+        Owner      => $$,
+        StateFiles => {},
     };
     return bless $Self, $Type;
 }
@@ -94,8 +96,7 @@ sub Start {
         exec $Self->{Binary}, '--listen', '127.0.0.1:0', '--tls', '--generate', $Param{Generate}
             or POSIX::_exit(127);
     }
-    $Self->{PID}   = $PID;
-    $Self->{Owner} = $$;
+    $Self->{PID} = $PID;
 
     # Its first line on stdout is one JSON object.
     for my $Try ( 1 .. 300 ) {
@@ -161,9 +162,60 @@ sub Configure {
     return 1;
 }
 
+=head2 KeepStateFile()
+
+Remembers the sync's state file of one kind (it is not in the database, so the unit test
+helper does not restore it); L</Stop()> puts it back as it was.
+
+    $FakeObject->KeepStateFile( Kind => 'companies' );    # or 'customers'
+
+=cut
+
+sub KeepStateFile {
+    my ( $Self, %Param ) = @_;
+
+    my $File = $Kernel::OM->Get('Kernel::Config')->Get('Home') . "/var/salesforce-sync/$Param{Kind}.json";
+    $Self->{StateFiles}->{$File} = -e $File
+        ? $Kernel::OM->Get('Kernel::System::Main')->FileRead( Location => $File )
+        : undef;
+    return 1;
+}
+
+=head2 RunSync()
+
+Runs a sync console command with C<--json> and returns its exit code and decoded report
+(an empty hash when the output was not JSON).
+
+    my ( $ExitCode, $Report ) = $FakeObject->RunSync(
+        Command   => 'SyncCompanies',    # or 'SyncCustomers'
+        Arguments => ['--force'],        # optional
+    );
+
+=cut
+
+sub RunSync {
+    my ( $Self, %Param ) = @_;
+
+    my $CommandObject
+        = $Kernel::OM->Get("Kernel::System::Console::Command::Admin::SalesForce::$Param{Command}");
+    my $Output = '';
+    my $ExitCode;
+    {
+        local *STDOUT;
+        open STDOUT, '>:encoding(UTF-8)', \$Output;    ## no critic
+        $ExitCode = $CommandObject->Execute(
+            ( $> == 0 ? '--allow-root' : () ), '--json', @{ $Param{Arguments} || [] }
+        );
+        close STDOUT;
+    }
+    my $Report = eval { JSON::PP->new()->utf8()->decode($Output) } || {};
+    return ( $ExitCode, $Report );
+}
+
 =head2 Stop()
 
-Stops the fake org (also done when the object goes away).
+Stops the fake org and puts back the state files kept by L</KeepStateFile()> (also done when
+the object goes away).
 
     $FakeObject->Stop();
 
@@ -172,8 +224,22 @@ Stops the fake org (also done when the object goes away).
 sub Stop {
     my ( $Self, %Param ) = @_;
 
-    # Only the process that started it (not a child of the test) stops it.
-    return 1 if !$Self->{PID} || $Self->{Owner} != $$;
+    # Only the process that created this object cleans up (not a child of the test).
+    return 1 if $Self->{Owner} != $$;
+    for my $File ( sort keys %{ $Self->{StateFiles} } ) {
+        my $Content = delete $Self->{StateFiles}->{$File};
+        if ($Content) {
+            $Kernel::OM->Get('Kernel::System::Main')->FileWrite(
+                Location => $File,
+                Content  => $Content,
+            );
+        }
+        else {
+            unlink $File;
+        }
+    }
+
+    return 1 if !$Self->{PID};
     kill 'TERM', $Self->{PID};
     waitpid $Self->{PID}, 0;
     $Self->{PID} = undef;
@@ -188,3 +254,11 @@ sub DESTROY {
 }
 
 1;
+
+=head1 TERMS AND CONDITIONS
+
+This software comes with ABSOLUTELY NO WARRANTY. For details, see
+the enclosed file COPYING for license information (GPL). If you
+did not receive this file, see L<https://www.gnu.org/licenses/gpl-3.0.txt>.
+
+=cut

@@ -34,8 +34,7 @@ $Kernel::OM->ObjectParamAdd(
         RestoreDatabase => 1,
     },
 );
-my $Helper       = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
-my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
+my $Helper = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
 
 # Start the fake org (stopped when $FakeObject goes away) and point the package at it.
 my $Info = $FakeObject->Start(

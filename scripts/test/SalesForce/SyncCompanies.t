@@ -18,8 +18,6 @@ use utf8;
 
 use vars (qw($Self));
 
-use JSON::PP();
-
 use Kernel::System::SalesForce::UnitTestFake;
 
 my $FakeObject = Kernel::System::SalesForce::UnitTestFake->new();
@@ -36,8 +34,7 @@ $Kernel::OM->ObjectParamAdd(
         RestoreDatabase => 1,
     },
 );
-my $Helper       = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
-my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
+my $Helper = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
 
 # Start the fake org (stopped when $FakeObject goes away) and point the package at it.
 my $Info = $FakeObject->Start(
@@ -59,12 +56,8 @@ $DBObject->Do( SQL => "DELETE FROM customer_user_customer WHERE customer_id LIKE
 $DBObject->Do( SQL => "DELETE FROM customer_company WHERE customer_id LIKE '001%'" );
 $Kernel::OM->Get('Kernel::System::Cache')->CleanUp( Type => 'CustomerCompany' );
 
-# The sync's state file is not part of the database: keep and restore it.
-my $StateFile = $ConfigObject->Get('Home') . '/var/salesforce-sync/companies.json';
-my $StateBefore;
-if ( -e $StateFile ) {
-    $StateBefore = $Kernel::OM->Get('Kernel::System::Main')->FileRead( Location => $StateFile );
-}
+# The sync's state file is not part of the database: keep it, Stop() puts it back.
+$FakeObject->KeepStateFile( Kind => 'companies' );
 
 my $SalesForceObject      = $Kernel::OM->Get('Kernel::System::SalesForce');
 my $CustomerCompanyObject = $Kernel::OM->Get('Kernel::System::CustomerCompany');
@@ -74,18 +67,10 @@ my @Expected = grep { $_->{Name} !~ m{\A\*}smx } @{$Accounts};
 $Self->True( scalar @Expected >= 20, 'the fake org has accounts: ' . scalar @Expected );
 
 my $Run = sub {
-    my (@Arguments)   = @_;
-    my $CommandObject = $Kernel::OM->Get('Kernel::System::Console::Command::Admin::SalesForce::SyncCompanies');
-    my $Output        = '';
-    my $ExitCode;
-    {
-        local *STDOUT;
-        open STDOUT, '>:encoding(UTF-8)', \$Output;    ## no critic
-        $ExitCode = $CommandObject->Execute( ( $> == 0 ? '--allow-root' : () ), '--json', @Arguments );
-        close STDOUT;
-    }
-    my $Report = eval { JSON::PP->new()->utf8()->decode($Output) } || {};
-    return ( $ExitCode, $Report );
+    return $FakeObject->RunSync(
+        Command   => 'SyncCompanies',
+        Arguments => [@_],
+    );
 };
 
 my $ValidCount = sub {
@@ -164,16 +149,6 @@ $Self->Is( $Report->{counts}->{invalidated}, 0, 'share exceeded: nothing invalid
 $Self->Is( $ExitCode,                        0, 'with --force: exit code 0' );
 $Self->Is( $Report->{counts}->{invalidated}, 5, 'with --force: the five companies invalidated' );
 
-# Restore the state file.
-if ($StateBefore) {
-    $Kernel::OM->Get('Kernel::System::Main')->FileWrite(
-        Location => $StateFile,
-        Content  => $StateBefore,
-    );
-}
-else {
-    unlink $StateFile;
-}
 $FakeObject->Stop();
 
 # cleanup of the database is done by RestoreDatabase

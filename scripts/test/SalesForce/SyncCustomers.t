@@ -18,8 +18,6 @@ use utf8;
 
 use vars (qw($Self));
 
-use JSON::PP();
-
 use Kernel::System::SalesForce::UnitTestFake;
 
 my $FakeObject = Kernel::System::SalesForce::UnitTestFake->new();
@@ -36,8 +34,7 @@ $Kernel::OM->ObjectParamAdd(
         RestoreDatabase => 1,
     },
 );
-my $Helper       = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
-my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
+my $Helper = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
 
 # Start the fake org (stopped when $FakeObject goes away) and point the package at it.
 my $Info = $FakeObject->Start(
@@ -61,12 +58,8 @@ $DBObject->Do( SQL => "DELETE FROM customer_user_customer WHERE user_id LIKE '00
 $DBObject->Do( SQL => "DELETE FROM customer_user WHERE login LIKE '005%'" );
 $Kernel::OM->Get('Kernel::System::Cache')->CleanUp( Type => 'CustomerUser' );
 
-# The sync's state file is not part of the database: keep and restore it.
-my $StateFile = $ConfigObject->Get('Home') . '/var/salesforce-sync/customers.json';
-my $StateBefore;
-if ( -e $StateFile ) {
-    $StateBefore = $Kernel::OM->Get('Kernel::System::Main')->FileRead( Location => $StateFile );
-}
+# The sync's state file is not part of the database: keep it, Stop() puts it back.
+$FakeObject->KeepStateFile( Kind => 'customers' );
 
 my $SalesForceObject   = $Kernel::OM->Get('Kernel::System::SalesForce');
 my $CustomerUserObject = $Kernel::OM->Get('Kernel::System::CustomerUser');
@@ -81,18 +74,10 @@ my @Owners = sort keys %Owned;
 $Self->True( scalar @Owners >= 2, 'the fake org has Account owners: ' . scalar @Owners );
 
 my $Run = sub {
-    my (@Arguments)   = @_;
-    my $CommandObject = $Kernel::OM->Get('Kernel::System::Console::Command::Admin::SalesForce::SyncCustomers');
-    my $Output        = '';
-    my $ExitCode;
-    {
-        local *STDOUT;
-        open STDOUT, '>:encoding(UTF-8)', \$Output;    ## no critic
-        $ExitCode = $CommandObject->Execute( ( $> == 0 ? '--allow-root' : () ), '--json', @Arguments );
-        close STDOUT;
-    }
-    my $Report = eval { JSON::PP->new()->utf8()->decode($Output) } || {};
-    return ( $ExitCode, $Report );
+    return $FakeObject->RunSync(
+        Command   => 'SyncCustomers',
+        Arguments => [@_],
+    );
 };
 
 my ( $ExitCode, $Report ) = $Run->();
@@ -146,16 +131,6 @@ if ( @Owners >= 2 ) {
     }
 }
 
-# Restore the state file.
-if ($StateBefore) {
-    $Kernel::OM->Get('Kernel::System::Main')->FileWrite(
-        Location => $StateFile,
-        Content  => $StateBefore,
-    );
-}
-else {
-    unlink $StateFile;
-}
 $FakeObject->Stop();
 
 # cleanup of the database is done by RestoreDatabase
