@@ -14,6 +14,22 @@ fn errs(e: WriteError) -> Vec<RecError> {
     }
 }
 
+/// The 18-character id of an existing, live record of object `obj` named by
+/// the convert argument `arg`; else Salesforce's cross-reference error.
+fn live_id(org: &Org, id: &str, obj: usize, arg: &str) -> Result<String, Vec<RecError>> {
+    ids::to18(id)
+        .and_then(|i| org.get_live(&i).cloned())
+        .filter(|r| r.obj == obj)
+        .map(|r| r.id.clone())
+        .ok_or_else(|| {
+            vec![RecError::new(
+                "INVALID_CROSS_REFERENCE_KEY",
+                "invalid cross reference id",
+                &[arg],
+            )]
+        })
+}
+
 pub fn convert(
     org: &mut Org,
     user: &str,
@@ -82,22 +98,7 @@ pub fn convert(
     let con_obj = org.schema.object("Contact").unwrap_or(0);
     let opp_obj = org.schema.object("Opportunity").unwrap_or(0);
     let account = match get("accountId") {
-        Some(a) => match ids::to18(&a)
-            .and_then(|i| org.get_live(&i).cloned())
-            .filter(|r| r.obj == acc_obj)
-        {
-            Some(r) => r.id.clone(),
-            None => {
-                return Err((
-                    Some(lid),
-                    vec![RecError::new(
-                        "INVALID_CROSS_REFERENCE_KEY",
-                        "invalid cross reference id",
-                        &["accountId"],
-                    )],
-                ))
-            }
-        },
+        Some(a) => live_id(org, &a, acc_obj, "accountId").map_err(|e| (Some(lid.clone()), e))?,
         None => org
             .insert(
                 acc_obj,
@@ -112,22 +113,7 @@ pub fn convert(
             .map_err(|e| (Some(lid.clone()), errs(e)))?,
     };
     let contact = match get("contactId") {
-        Some(c) => match ids::to18(&c)
-            .and_then(|i| org.get_live(&i).cloned())
-            .filter(|r| r.obj == con_obj)
-        {
-            Some(r) => r.id.clone(),
-            None => {
-                return Err((
-                    Some(lid),
-                    vec![RecError::new(
-                        "INVALID_CROSS_REFERENCE_KEY",
-                        "invalid cross reference id",
-                        &["contactId"],
-                    )],
-                ))
-            }
-        },
+        Some(c) => live_id(org, &c, con_obj, "contactId").map_err(|e| (Some(lid.clone()), e))?,
         None => org
             .insert(
                 con_obj,

@@ -820,7 +820,9 @@ fn check_fields(ctx: &Ctx, parsed: &[SObjectIn]) -> Result<(), Fault> {
     Ok(())
 }
 
-fn save(ctx: &Ctx, call: &Elem, is_update: bool) -> Result<String, Fault> {
+/// The `<sObjects>` of a create/update/upsert call, parsed and their fields
+/// checked; at most 200, as Salesforce allows.
+fn sobjects_in(ctx: &Ctx, call: &Elem) -> Result<Vec<SObjectIn>, Fault> {
     let items: Vec<&Elem> = call.children_named("sObjects").collect();
     if items.len() > 200 {
         return Err(Fault::new(
@@ -834,6 +836,11 @@ fn save(ctx: &Ctx, call: &Elem, is_update: bool) -> Result<String, Fault> {
         .map(|e| sobject_in(ctx, e))
         .collect::<Result<_, _>>()?;
     check_fields(ctx, &parsed)?;
+    Ok(parsed)
+}
+
+fn save(ctx: &Ctx, call: &Elem, is_update: bool) -> Result<String, Fault> {
+    let parsed = sobjects_in(ctx, call)?;
     let all_or_none = ctx
         .header_value("AllOrNoneHeader", "allOrNone")
         .is_some_and(|v| v == "true" || v == "1");
@@ -911,19 +918,7 @@ fn upsert(ctx: &Ctx, call: &Elem) -> Result<String, Fault> {
         .child("externalIDFieldName")
         .map(|e| e.text.trim().to_string())
         .unwrap_or_default();
-    let items: Vec<&Elem> = call.children_named("sObjects").collect();
-    if items.len() > 200 {
-        return Err(Fault::new(
-            "EXCEEDED_ID_LIMIT",
-            "UnexpectedErrorFault",
-            "record limit reached. cannot submit more than 200 records into this call",
-        ));
-    }
-    let parsed: Vec<SObjectIn> = items
-        .iter()
-        .map(|e| sobject_in(ctx, e))
-        .collect::<Result<_, _>>()?;
-    check_fields(ctx, &parsed)?;
+    let parsed = sobjects_in(ctx, call)?;
     let now = timeutil::now_millis();
     let user = ctx.user_id();
     let mut out = String::new();
