@@ -27,8 +27,6 @@ pub(crate) enum PageBody {
     },
     /// Anything else, decoded (or refused) right away.
     Decoded(Value),
-    /// A decoded SOAP response before its limit info is recorded.
-    Soap(soap::Response),
 }
 
 /// A Salesforce client built from a JSON configuration (see
@@ -204,29 +202,22 @@ impl Client {
         batch_size: Option<u32>,
         context: &str,
     ) -> Result<PageBody> {
-        let page = self.with_relogin(|c| {
+        let (page, limit_info) = self.with_relogin(|c| {
             c.soap_send(method, args, batch_size, context, |resp| {
                 if resp.status == 200 {
                     if let Some((done, next)) = soap::query_head(method, &resp.body) {
-                        return Ok(PageBody::Raw {
-                            body: resp.body,
-                            done,
-                            next,
-                        });
+                        let body = resp.body;
+                        return Ok((PageBody::Raw { body, done, next }, None));
                     }
                 }
-                soap::parse_call_response(method, resp.status, &resp.body).map(PageBody::Soap)
+                soap::parse_call_response(method, resp.status, &resp.body)
+                    .map(|r| (PageBody::Decoded(r.result), r.limit_info))
             })
         })?;
-        Ok(match page {
-            PageBody::Soap(response) => {
-                if let Some(li) = response.limit_info {
-                    self.transport.limit_info = Some(li);
-                }
-                PageBody::Decoded(response.result)
-            }
-            other => other,
-        })
+        if let Some(li) = limit_info {
+            self.transport.limit_info = Some(li);
+        }
+        Ok(page)
     }
 
     /// GET of a REST resource (`path` starting with `/services/data/`),

@@ -7,9 +7,9 @@
 //! more but gives no locator is a protocol error, and the number of records
 //! seen must match the size Salesforce announced.
 //!
-//! Pages are pipelined: while one page is decoded (on a short-lived helper
-//! thread), the next one is already fetched, using the `done` flag and
-//! cursor read from the start of the page. Only one page is fetched ahead,
+//! Pages are pipelined: while one page is decoded, a short-lived helper
+//! thread already fetches the next one, using the `done` flag and cursor
+//! read from the start of the page. Only one page is fetched ahead,
 //! so memory stays bounded. The full decode stays the authority: a page
 //! fetched ahead with a cursor the decoded page does not confirm is dropped
 //! and fetched again. No thread outlives a call, so a pager also works in a
@@ -231,27 +231,15 @@ impl QueryPager {
         }
     }
 
-    /// Page `page_no`, decoded. A plain page is decoded on a helper thread
-    /// while the next one is fetched.
+    /// Page `page_no`, decoded whole (the records of [`Self::stream_page`]
+    /// gathered back into the page).
     fn fetch_and_decode(&mut self, client: &mut Client, page_no: u32) -> Result<Value> {
-        let (body, done, next) = match self.take_or_fetch(client, page_no)? {
-            PageBody::Raw { body, done, next } => (body, done, next),
-            PageBody::Decoded(page) => return Ok(page),
-            PageBody::Soap(response) => return Ok(response.result),
-        };
-        let api = self.api;
-        let method = self.soap_method(self.started);
-        let (page, limit_info) = std::thread::scope(|s| {
-            let decoder = s.spawn(move || decode_page(api, method, &body));
-            if let (false, Some(cursor)) = (done, next) {
-                let fetched = self.fetch(client, Some(&cursor), page_no + 1);
-                self.ahead = Some(Ahead { cursor, fetched });
-            }
-            decoder
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        let mut records = Vec::new();
+        let (mut page, _) = self.stream_page(client, page_no, &mut |record| {
+            records.push(record);
+            Ok(())
         })?;
-        self.keep_limit_info(client, limit_info);
+        page["records"] = Value::Array(records);
         Ok(page)
     }
 
@@ -267,7 +255,6 @@ impl QueryPager {
         let (body, done, next) = match self.take_or_fetch(client, page_no)? {
             PageBody::Raw { body, done, next } => (body, done, next),
             PageBody::Decoded(page) => return hand_over(page, each),
-            PageBody::Soap(response) => return hand_over(response.result, each),
         };
         let api = self.api;
         let method = self.soap_method(self.started);
@@ -367,17 +354,9 @@ impl QueryPager {
     }
 }
 
-/// Decodes the body of a plain page (see `Client::soap_query_page`).
-fn decode_page(api: Api, method: &str, body: &[u8]) -> Result<(Value, Option<LimitInfo>)> {
-    match api {
-        Api::Soap => crate::soap::parse_call_response(method, 200, body)
-            .map(|response| (response.result, response.limit_info)),
-        Api::Rest => crate::rest::parse_query_page(body).map(|page| (page, None)),
-    }
-}
-
-/// As [`decode_page`], handing each record to `each` as it is decoded:
-/// the page without its records, how many there were, the usage figures.
+/// Decodes the body of a plain page (see `Client::soap_query_page`),
+/// handing each record to `each` as it is decoded: the page without its
+/// records, how many there were, the usage figures.
 fn decode_page_each(
     api: Api,
     method: &str,
