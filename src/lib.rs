@@ -13,6 +13,7 @@ pub mod error;
 pub mod ffi;
 pub mod jwt;
 pub mod query;
+mod records;
 pub mod rest;
 mod rest_page;
 pub mod soap;

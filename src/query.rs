@@ -18,6 +18,7 @@
 use crate::client::{Client, PageBody};
 use crate::config::clamp_batch_size;
 use crate::error::{Error, ErrorKind, Result};
+use crate::records::hand_over;
 use crate::soap::LimitInfo;
 use serde_json::{json, Value};
 
@@ -254,7 +255,10 @@ impl QueryPager {
     ) -> Result<(Value, u64)> {
         let (body, done, next) = match self.take_or_fetch(client, page_no)? {
             PageBody::Raw { body, done, next } => (body, done, next),
-            PageBody::Decoded(page) => return hand_over(page, each),
+            PageBody::Decoded(mut page) => {
+                let n = hand_over(&mut page, 0, each)?;
+                return Ok((page, n));
+            }
         };
         let api = self.api;
         let method = self.soap_method(self.started);
@@ -370,20 +374,6 @@ fn decode_page_each(
             crate::rest::parse_query_page_each(body, each).map(|(page, n)| (page, n, None))
         }
     }
-}
-
-/// Hands the records of a decoded page to `each`: the page without them
-/// and how many there were.
-fn hand_over(mut page: Value, each: &mut dyn FnMut(Value) -> Result<()>) -> Result<(Value, u64)> {
-    let records = match page.get_mut("records").map(Value::take) {
-        Some(Value::Array(list)) => list,
-        _ => Vec::new(),
-    };
-    let n = records.len() as u64;
-    for record in records {
-        each(record)?;
-    }
-    Ok((page, n))
 }
 
 /// An error of page `page_no` says which page it was, and what to do

@@ -16,6 +16,7 @@
 //!   location) become objects of strings.
 
 use crate::error::{redact, BodyLooks, Error, ErrorKind, Result};
+use crate::records::{hand_over, RecordSink};
 pub(crate) use crate::rest_page::page_head;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -72,32 +73,20 @@ pub fn parse_query_page_each(
     body: &[u8],
     each: &mut dyn FnMut(Value) -> Result<()>,
 ) -> Result<(Value, u64)> {
-    let mut delivery = crate::rest_page::Delivery {
-        each: Some(&mut *each),
-        delivered: 0,
-        failed: None,
-    };
-    let fast = crate::rest_page::fast_page(body, &mut delivery);
-    if let Some(e) = delivery.failed {
+    let mut sink = RecordSink::new(Some(&mut *each));
+    let fast = crate::rest_page::fast_page(body, &mut sink);
+    if let Some(e) = sink.failed {
         return Err(e);
     }
-    let delivered = delivery.delivered;
+    let delivered = sink.delivered;
     if let Some(page) = fast {
         return Ok((page, delivered));
     }
     // The tree path decides; the records handed over already are its first
     // ones (the one-pass decoder gives the same records or gives up).
     let mut page = parse_query_page_tree(body)?;
-    let records = match page.get_mut("records").map(Value::take) {
-        Some(Value::Array(list)) => list,
-        _ => Vec::new(),
-    };
-    let total = records.len() as u64;
-    for record in records.into_iter().skip(delivered as usize) {
-        each(record)?;
-    }
-    page["records"] = Value::Array(Vec::new());
-    Ok((page, total.max(delivered)))
+    let total = hand_over(&mut page, delivered, each)?;
+    Ok((page, total))
 }
 
 /// [`parse_query_page`] by way of a parsed tree: the reference the one-pass

@@ -11,6 +11,7 @@
 //! parent without leading `attributes`) are handed to the tree path's own
 //! normalisation, so both paths give the same result by construction.
 
+use crate::records::RecordSink;
 use crate::rest::{normalise_record, normalise_value, soap_datetime};
 use serde::de::{self, Deserialize, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
@@ -19,33 +20,20 @@ use std::fmt;
 /// Decodes a REST query page like `parse_query_page`, or `None` when the
 /// body is anything but a plain, valid page.
 pub(crate) fn fast_query_page(body: &[u8]) -> Option<Value> {
-    let mut delivery = Delivery {
-        each: None,
-        delivered: 0,
-        failed: None,
-    };
-    fast_page(body, &mut delivery)
+    fast_page(body, &mut RecordSink::new(None))
 }
 
-/// As [`fast_query_page`], handing each record to `delivery.each` as soon as
-/// it is decoded (the page's `records` stays empty). When it gives up,
-/// `delivery.delivered` records were already handed over; they are the same
-/// as the first ones of the tree path's page. A record the consumer refused
-/// ends it with `delivery.failed` set.
-pub(crate) fn fast_page(body: &[u8], delivery: &mut Delivery<'_>) -> Option<Value> {
+/// As [`fast_query_page`], the records going to `sink` (see [`RecordSink`]).
+/// When it gives up, `sink.delivered` records were already handed over;
+/// they are the same as the first ones of the tree path's page. A record the
+/// consumer refused ends it with `sink.failed` set.
+pub(crate) fn fast_page(body: &[u8], sink: &mut RecordSink<'_>) -> Option<Value> {
     // UTF-8 checked once for the whole body, not string by string.
     let text = std::str::from_utf8(body).ok()?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let page = PageSeed(delivery).deserialize(&mut de).ok()?;
+    let page = PageSeed(sink).deserialize(&mut de).ok()?;
     de.end().ok()?;
     page
-}
-
-/// Where a page's records go: into its list, or one by one to `each`.
-pub(crate) struct Delivery<'s> {
-    pub each: Option<&'s mut dyn FnMut(Value) -> crate::error::Result<()>>,
-    pub delivered: u64,
-    pub failed: Option<crate::error::Error>,
 }
 
 /// `(done, nextRecordsUrl)` of a REST query page, read from its start only:
@@ -182,7 +170,7 @@ fn give_up<E: de::Error>() -> E {
     E::custom("not a plain REST query page")
 }
 
-struct PageSeed<'d, 's>(&'d mut Delivery<'s>);
+struct PageSeed<'d, 's>(&'d mut RecordSink<'s>);
 
 impl<'de> DeserializeSeed<'de> for PageSeed<'_, '_> {
     type Value = Option<Value>;
@@ -252,7 +240,7 @@ impl<'de> Visitor<'de> for PageSeed<'_, '_> {
 }
 
 /// The `records` list: records, or `null` for none.
-struct RecordsSeed<'d, 's>(&'d mut Delivery<'s>);
+struct RecordsSeed<'d, 's>(&'d mut RecordSink<'s>);
 
 impl<'de> DeserializeSeed<'de> for RecordsSeed<'_, '_> {
     type Value = Vec<Value>;
@@ -275,16 +263,7 @@ impl<'de> Visitor<'de> for RecordsSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut records = Vec::new();
         while let Some(r) = seq.next_element_seed(RecordSeed)? {
-            match self.0.each.as_mut() {
-                Some(each) => {
-                    if let Err(e) = each(r) {
-                        self.0.failed = Some(e);
-                        return Err(give_up());
-                    }
-                    self.0.delivered += 1;
-                }
-                None => records.push(r),
-            }
+            self.0.take(r, &mut records).map_err(|()| give_up())?;
         }
         Ok(records)
     }

@@ -1,11 +1,10 @@
 //! Response side: envelope checks, faults, login and per-call results.
 
 use super::read::{describe_body, protocol, Doc, Id};
-use super::record::{
-    fast_query_response, fast_query_response_each, generic, query_page, record, Sink,
-};
+use super::record::{fast_query_response, fast_query_response_each, generic, query_page, record};
 use super::{LimitInfo, LoginResult, Response};
 use crate::error::{redact, Error, ErrorKind, Result};
+use crate::records::{hand_over, RecordSink};
 use serde_json::{json, Map, Value};
 use std::ops::Range;
 
@@ -302,11 +301,7 @@ pub(super) fn parse_query_response_each(
     body: &[u8],
     each: &mut dyn FnMut(Value) -> Result<()>,
 ) -> Result<(Response, u64)> {
-    let mut sink = Sink {
-        each: &mut *each,
-        delivered: 0,
-        failed: None,
-    };
+    let mut sink = RecordSink::new(Some(&mut *each));
     let fast = fast_query_response_each(method, body, &mut sink);
     if let Some(e) = sink.failed {
         return Err(e);
@@ -320,16 +315,8 @@ pub(super) fn parse_query_response_each(
     // The tree path decides; the records handed over already are its first
     // ones (the one-pass decoder gives the same records or gives up).
     let mut response = parse_call_response_tree(method, 200, body)?;
-    let records = match response.result.get_mut("records").map(Value::take) {
-        Some(Value::Array(list)) => list,
-        _ => Vec::new(),
-    };
-    let total = records.len() as u64;
-    for record in records.into_iter().skip(delivered as usize) {
-        each(record)?;
-    }
-    response.result["records"] = Value::Array(Vec::new());
-    Ok((response, total.max(delivered)))
+    let total = hand_over(&mut response.result, delivered, each)?;
+    Ok((response, total))
 }
 
 /// [`parse_call_response`] through the node tree (every call; the

@@ -336,6 +336,7 @@ fn generic_leaf(name: &str, xsi: XsiType, text: &str) -> Value {
 
 use super::read::{check_bytes, intern_name, MAX_ATTRIBUTES, MAX_NAMESPACE_DECLS};
 use super::{ENVELOPE_NS, MAX_DEPTH, XSI_NS};
+use crate::records::RecordSink;
 use quick_xml::events::Event;
 use quick_xml::name::PrefixDeclaration;
 use quick_xml::Reader;
@@ -379,16 +380,9 @@ struct Stream<'a> {
     pending: Vec<(bool, &'a [u8], bool, XsiType)>,
     /// Input offset where the last event read began.
     event_start: u64,
-    /// Takes the page's records one by one instead of its list.
-    sink: Option<Sink<'a>>,
-}
-
-/// A consumer of a page's records (see [`fast_query_response_each`]): how
-/// many it took, and its error if it refused one.
-pub(crate) struct Sink<'a> {
-    pub each: &'a mut dyn FnMut(Value) -> crate::error::Result<()>,
-    pub delivered: u64,
-    pub failed: Option<crate::error::Error>,
+    /// Takes the page's records (top level only): into its list, or one
+    /// by one to a consumer.
+    sink: RecordSink<'a>,
 }
 
 fn bytes_in<'a>(text: &'a str, b: &[u8]) -> Fast<&'a [u8]> {
@@ -410,7 +404,7 @@ impl<'a> Stream<'a> {
             ns_decls: 0,
             pending: Vec::with_capacity(4),
             event_start: 0,
-            sink: None,
+            sink: RecordSink::new(None),
         }
     }
 
@@ -703,7 +697,7 @@ impl<'a> Stream<'a> {
         let mut size: Option<Value> = None;
         // A page holds up to 2,000 records of a few hundred bytes each:
         // sized once instead of grown by doubling.
-        let mut records = Vec::with_capacity(if top && self.sink.is_none() {
+        let mut records = Vec::with_capacity(if top && !self.sink.streams() {
             (self.text.len() / 256).min(2000)
         } else {
             0
@@ -719,15 +713,10 @@ impl<'a> Stream<'a> {
                     } else {
                         self.record(None)?
                     };
-                    match self.sink.as_mut() {
-                        Some(sink) if top => {
-                            if let Err(e) = (sink.each)(record) {
-                                sink.failed = Some(e);
-                                return Err(Bail);
-                            }
-                            sink.delivered += 1;
-                        }
-                        _ => records.push(record),
+                    if top {
+                        self.sink.take(record, &mut records).map_err(|()| Bail)?;
+                    } else {
+                        records.push(record);
                     }
                 }
                 "done" => {
@@ -766,10 +755,7 @@ impl<'a> Stream<'a> {
             return Err(Bail);
         }
         // Without a <size>: the records of this page, handed over or not.
-        let handed_over = match (&self.sink, top) {
-            (Some(sink), true) => sink.delivered,
-            _ => 0,
-        };
+        let handed_over = if top { self.sink.delivered } else { 0 };
         let size =
             size.unwrap_or_else(|| Value::Number((records.len() as u64 + handed_over).into()));
         let done = done.unwrap_or(locator.is_null());
@@ -939,29 +925,21 @@ pub(crate) fn fast_query_response(
     Some((page, header.map(|r| r.start + offset..r.end + offset)))
 }
 
-/// As [`fast_query_response`], handing each record of the page to
-/// `sink.each` as soon as it is decoded (the page's `records` stays empty).
-/// When it gives up, `sink.delivered` records were already handed over;
-/// they are the same as the first ones of the tree path's page. A record
-/// the consumer refused ends it with `sink.failed` set.
+/// As [`fast_query_response`], the records going to `sink` (see
+/// [`RecordSink`]). When it gives up, `sink.delivered` records were already
+/// handed over; they are the same as the first ones of the tree path's
+/// page. A record the consumer refused ends it with `sink.failed` set.
 pub(crate) fn fast_query_response_each<'a>(
     method: &str,
     body: &'a [u8],
-    sink: &mut Sink<'a>,
+    sink: &mut RecordSink<'a>,
 ) -> Option<(Value, Option<Range<usize>>)> {
     let text = check_bytes(body).ok()?;
     let offset = body.len() - text.len();
     let mut stream = Stream::new(text);
-    stream.sink = Some(Sink {
-        each: &mut *sink.each,
-        delivered: 0,
-        failed: None,
-    });
+    stream.sink = std::mem::replace(sink, RecordSink::new(None));
     let decoded = stream.decode_query(method);
-    if let Some(inner) = stream.sink.take() {
-        sink.delivered = inner.delivered;
-        sink.failed = inner.failed;
-    }
+    *sink = stream.sink;
     let (page, header) = decoded.ok()?;
     Some((page, header.map(|r| r.start + offset..r.end + offset)))
 }
