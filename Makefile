@@ -1,7 +1,7 @@
 # The two commands of README.md, plus the pieces they are made of.
 #   make test   every test of the project (sets itself up on a fresh machine)
 #   make demo   the main job on the fake Salesforce org with sample data
-.PHONY: all setup build xs opm test demo bench fuzz soak clean
+.PHONY: all setup build xs native opm test demo bench fuzz soak clean
 
 all: build
 
@@ -15,7 +15,14 @@ build: setup
 xs: build
 	cd perl/SalesForce-XS && perl Makefile.PL && $(MAKE)
 
-opm: xs
+# The package's native part: the Rust core for the old-glibc baseline, and
+# one XS glue per Perl in PERLS (default: the perl on PATH), e.g.
+#   make opm PERLS="/opt/perls/5.24.4/bin/perl /opt/perls/5.26.3/bin/perl /usr/bin/perl"
+PERLS ?=
+native: build
+	tools/build-native $(PERLS)
+
+opm: native
 	tools/build-opm
 
 test: setup

@@ -22,15 +22,24 @@ use MIME::Base64   qw(encode_base64 decode_base64);
 use Test::More;
 
 my $Root      = abs_path( dirname(__FILE__) . '/..' );
-my $NativeDir = "$Root/perl/SalesForce-XS/blib";
+my $NativeDir = "$Root/target/native";
 my $SOPM      = "$Root/SalesForce-Customer-Sync-CE.sopm";
 my $BuildOPM  = "$Root/tools/build-opm";
 my $CheckOPM  = "$Root/tools/check-opm";
 
-for my $Needed ( "$NativeDir/lib/SalesForce/XS.pm", "$NativeDir/arch/auto/SalesForce/XS/XS.so" ) {
+# The glue of this Perl, named by its ABI key (SalesForce::XS::Native).
+require "$Root/perl/SalesForce-XS/lib/SalesForce/XS/Native.pm";    ## no critic
+my $Key  = SalesForce::XS::Native::Key();
+my $Glue = "Kernel/cpan-lib/auto/SalesForce/XS/$Key/XS.so";
+
+for my $Needed (
+    "$NativeDir/lib/SalesForce/XS.pm", "$NativeDir/arch/auto/SalesForce/XS/libsfclient.so",
+    "$NativeDir/arch/auto/SalesForce/XS/$Key/XS.so"
+    )
+{
     if ( !-f $Needed ) {
-        plan skip_all => "the XS build is absent ($Needed); build it with: "
-            . 'cd perl/SalesForce-XS && perl Makefile.PL && make (make test does this first)';
+        plan skip_all => "the native build is absent ($Needed); build it with: tools/build-native "
+            . '(make test does this first)';
     }
 }
 
@@ -102,22 +111,45 @@ is( ( stat $Package )[2] & oct(777), oct(644), 'the package file has mode 644' )
 
 ( $ExitCode, $Output ) = Run( Command => [ $^X, $CheckOPM, $Package ] );
 is( $ExitCode, 0, 'check-opm passes on the fresh build' ) or diag $Output;
-like( $Output, qr{^ok:\s+XS\.pm and XS\.so were loaded from the unpacked package$}ms, 'the native part loads' );
-like( $Output, qr{^ok:\s+SalesForce::XS::version\(\) returns \S+}ms,                  'version() answers' );
+like( $Output, qr{^ok:\s+the facade and the glue were loaded from the unpacked package$}ms, 'the native part loads' );
+like( $Output, qr{^ok:\s+glues shipped \(one per Perl ABI\): .*\Q$Key\E}ms, 'the glues shipped are listed' );
+like( $Output, qr{^ok:\s+SalesForce::XS::version\(\) returns \S+}ms,        'version() answers' );
 unlike( $Output, qr{^FAIL}xms, 'no check failed' );
 
 my $Text = Slurp($Package);
 like( $Text, qr{<BuildDate>2023-11-14 22:13:20</BuildDate>}ms,  'BuildDate comes from SOURCE_DATE_EPOCH, in UTC' );
 like( $Text, qr{<BuildHost>build\.example\.org</BuildHost>}xms, 'BuildHost comes from OPM_BUILD_HOST' );
-like(
-    $Text, qr{<File Location="Kernel/cpan-lib/auto/SalesForce/XS/XS\.so" Permission="644" Encode="Base64">}ms,
-    'the .so is packaged under Kernel/cpan-lib/auto, Base64-encoded'
-);
-is(
-    decode_base64( ( $Text =~ m{Location="Kernel/cpan-lib/auto/SalesForce/XS/XS\.so"[^>]*>([^<]*)<}xms )[0] ),
-    Slurp("$NativeDir/arch/auto/SalesForce/XS/XS.so"),
-    'the packaged .so is byte-for-byte the built one'
-);
+for my $Shared ( 'libsfclient.so', "$Key/XS.so" ) {
+    like(
+        $Text, qr{<File Location="Kernel/cpan-lib/auto/SalesForce/XS/\Q$Shared\E" Permission="644" Encode="Base64">}ms,
+        "$Shared is packaged under Kernel/cpan-lib/auto/SalesForce/XS, Base64-encoded"
+    );
+    is(
+        decode_base64(
+            ( $Text =~ m{Location="Kernel/cpan-lib/auto/SalesForce/XS/\Q$Shared\E"[^>]*>([^<]*)<}xms )[0] // ''
+        ),
+        Slurp("$NativeDir/arch/auto/SalesForce/XS/$Shared"),
+        "the packaged $Shared is byte-for-byte the built one"
+    );
+}
+
+# every glue of the native directory is listed, by the sopm's pattern
+{
+    my $GlueDir = "$Work/glues";
+    system( 'cp', '-r', $NativeDir, $GlueDir ) == 0 or die 'cp failed';
+    Spew( "$GlueDir/arch/auto/SalesForce/XS/5.8-x86_64-linux-thread-multi/XS.so", "another Perl's glue\n" );
+    my ( $GlueExit, $GlueOutput ) = Build(
+        OutputDir => "$Work/glues-out",
+        Arguments => [ '--native-dir', $GlueDir ],
+    );
+    is( $GlueExit, 0, 'build-opm with two glues' ) or diag $GlueOutput;
+    my @Locations = Slurp("$Work/glues-out/$Name") =~ m{Location="(Kernel/cpan-lib/auto/SalesForce/XS/[^"/]+/XS\.so)"}g;
+    is_deeply(
+        \@Locations,
+        [ sort( "Kernel/cpan-lib/auto/SalesForce/XS/5.8-x86_64-linux-thread-multi/XS.so", $Glue ) ],
+        '... packages both, sorted'
+    );
+}
 
 # an independent XML parser agrees that it is well-formed
 SKIP: {
@@ -221,10 +253,10 @@ like( $Output, qr{^FAIL:\s+file\sdoc/de/SalesForce\.md:.*Base64}xms, '... naming
 ( $ExitCode, $Output ) = CheckCopy(
     'native',
     $Text
-        =~ s{(Location="Kernel/cpan-lib/auto/SalesForce/XS/XS\.so"[^>]*>)[^<]*}{$1 . encode_base64( "\x7fELF not really", '' )}er,
+        =~ s{(Location="\Q$Glue\E"[^>]*>)[^<]*}{$1 . encode_base64( "\x7fELF not really", '' )}er,
     '--no-sources',
 );
-is( $ExitCode, 1, 'check-opm --no-sources fails a package whose XS.so does not load' );
+is( $ExitCode, 1, 'check-opm --no-sources fails a package whose glue does not load' );
 like( $Output, qr{^FAIL:\s+the\snative\spart\sdoes\snot\sload}xms, '... saying the native part does not load' );
 
 ( $ExitCode, $Output ) = CheckCopy( 'code', $Text =~ s{(<CodeInstall Type="post">)}{$1 my \$X = ;}r );
@@ -247,12 +279,12 @@ ok( !-e "$Work/missing/out/$Name", '... and writes no package' );
 
 ( $ExitCode, $Output ) = Build(
     OutputDir => "$Work/nonative",
-    Arguments => [ '--native-dir', "$Work/no-such-blib" ],
+    Arguments => [ '--native-dir', "$Work/no-such-native" ],
 );
 is( $ExitCode, 1, 'build-opm fails without the native build' );
 like(
-    $Output, qr{Kernel/cpan-lib/auto/SalesForce/XS/XS\.so.*perl\sMakefile\.PL\s&&\smake}xms,
-    '... naming XS.so and how to build it'
+    $Output, qr{Kernel/cpan-lib/auto/SalesForce/XS/\*/XS\.so.*tools/build-native}xms,
+    '... naming the glues and how to build them'
 );
 
 # a copy of the sources with one file too many beside the packaged ones
@@ -404,8 +436,10 @@ is( SalesForceOPM::CompareVersions( '6.0.1', '6.0.1' ),  0,           'CompareVe
 
 my $Setup  = var::packagesetup::SalesForceCustomerSync->new();
 my %Native = (
-    'Kernel/cpan-lib/SalesForce/XS.pm'         => Slurp("$NativeDir/lib/SalesForce/XS.pm"),
-    'Kernel/cpan-lib/auto/SalesForce/XS/XS.so' => Slurp("$NativeDir/arch/auto/SalesForce/XS/XS.so"),
+    'Kernel/cpan-lib/SalesForce/XS.pm'                  => Slurp("$NativeDir/lib/SalesForce/XS.pm"),
+    'Kernel/cpan-lib/SalesForce/XS/Native.pm'           => Slurp("$NativeDir/lib/SalesForce/XS/Native.pm"),
+    'Kernel/cpan-lib/auto/SalesForce/XS/libsfclient.so' => Slurp("$NativeDir/arch/auto/SalesForce/XS/libsfclient.so"),
+    $Glue                                               => Slurp("$NativeDir/arch/auto/SalesForce/XS/$Key/XS.so"),
 );
 my ( undef, $ExpectedVersion ) = Run(
     Command => [
@@ -418,14 +452,28 @@ ok( $Check{Success}, 'NativeCheck: the built native part loads' ) or diag $Check
 is( $Check{Version}, $ExpectedVersion, '... and reports SalesForce::XS::version()' );
 
 %Check = $Setup->NativeCheck(
-    Files => { %Native, 'Kernel/cpan-lib/auto/SalesForce/XS/XS.so' => "not a shared object\n" },
+    Files => { %Native, $Glue => "not a shared object\n" },
 );
-ok( !$Check{Success}, 'NativeCheck: a broken XS.so does not pass' );
-like( $Check{Message}, qr{\S}xms, '... and the loader says why' );
+ok( !$Check{Success}, 'NativeCheck: a broken glue does not pass' );
+like(
+    $Check{Message},
+    qr{\Q$Key\E/XS\.so does not load in this Perl .*/XS\.so: file too short\.},
+    '... and the loader says why'
+);
 
 %Check = $Setup->NativeCheck( Files => { 'Kernel/cpan-lib/SalesForce/XS.pm' => "1;\n" } );
-ok( !$Check{Success}, 'NativeCheck: a package without XS.so does not pass' );
-like( $Check{Message}, qr{does\snot\scontain\sKernel/cpan-lib/auto/SalesForce/XS/XS\.so}xms, '... naming the file' );
+ok( !$Check{Success}, 'NativeCheck: a package without the core does not pass' );
+like( $Check{Message}, qr{does\snot\scontain\sKernel/cpan-lib/SalesForce/XS/Native\.pm}xms, '... naming the file' );
+
+my %Uncovered = %Native;
+$Uncovered{'Kernel/cpan-lib/auto/SalesForce/XS/5.8-x86_64-linux-thread-multi/XS.so'} = delete $Uncovered{$Glue};
+%Check = $Setup->NativeCheck( Files => \%Uncovered );
+ok( !$Check{Success}, 'NativeCheck: a package without a glue for this Perl does not pass' );
+like(
+    $Check{Message},
+    qr{no native part for this Perl: Perl .* needs build \Q$Key\E\)\. Builds found in \S+: 5\.8-x86_64},
+    '... naming this Perl and the builds there'
+);
 
 %Check = $Setup->NativeCheck( Directory => "$Work/no-such-dir" );
 ok( !$Check{Success}, 'NativeCheck: a missing directory does not pass' );
@@ -461,8 +509,13 @@ sub RunPreInstall {
 }
 
 my @BrokenFilelist = map {
-    $_->{Location} eq 'Kernel/cpan-lib/auto/SalesForce/XS/XS.so'
+    $_->{Location} eq $Glue
         ? { %{$_}, Content => "not a shared object\n" }
+        : $_
+} @Filelist;
+my @UncoveredFilelist = map {
+    $_->{Location} eq $Glue
+        ? { %{$_}, Location => 'Kernel/cpan-lib/auto/SalesForce/XS/5.8-x86_64-linux-thread-multi/XS.so' }
         : $_
 } @Filelist;
 
@@ -480,6 +533,17 @@ unlike( $PreError, qr{LOG:\serror}xms, '... without an error in the log' );
 is( $PreExit, 1, 'CodeInstall pre on the console: a broken native part stops the process with exit code 1' );
 like( $PreError, qr{ERROR:.*does\snot\sload.*Nothing\shas\sbeen\sinstalled}xms, '... saying so on STDERR' );
 like( $PreError, qr{LOG:\serror:.*does\snot\sload}xms,                          '... and in the OTRS log' );
+
+( $PreExit, $PreError ) = RunPreInstall(
+    Filelist    => \@UncoveredFilelist,
+    ProgramName => '/opt/otrs/bin/otrs.Console.pl',
+);
+is( $PreExit, 1, 'CodeInstall pre on the console: no glue for this Perl stops the process with exit code 1' );
+like(
+    $PreError, qr{ERROR:.*no\snative\spart\sfor\sthis\sPerl:\sPerl.*Builds\sfound.*5\.8-x86_64.*
+        carries\sno\sbuild\sfor\sthe\sPerl\sof\sthis\shost.*Nothing\shas\sbeen\sinstalled}xms,
+    '... naming this Perl, the builds in the package, what to do, and that nothing was installed'
+);
 
 ( $PreExit, $PreError ) = RunPreInstall(
     Filelist    => \@BrokenFilelist,

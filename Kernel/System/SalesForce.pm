@@ -1658,19 +1658,17 @@ sub _Client {
     return if !$Config;
 
     if ( !$Kernel::OM->Get('Kernel::System::Main')->Require( 'SalesForce::XS', Silent => 1 ) ) {
-        my $Error = $@ || 'not found';
-        $Error =~ s{\s+\z}{};
+
+        # The facade says in its first line what is wrong and what to do
+        # (SalesForce::XS::Native); Perl's "Compilation failed" follows it.
+        my ($Error) = split m{\n}, ( $@ || 'SalesForce::XS: not found' );
         $Self->{LastError} = {
             Function => $Function,
             Code     => 4,
             Name     => 'CONFIG',
-            Message  => 'The native module SalesForce::XS of this package could not be loaded',
+            Message  => $Error,
         };
-        $Self->_Log(
-            'error',
-            "$Function: the native module SalesForce::XS could not be loaded ($Error). "
-                . 'Reinstall the package for this Perl and platform.'
-        );
+        $Self->_Log( 'error', "$Function: $Error" );
         return;
     }
 

@@ -34,9 +34,12 @@ Called from the Code* blocks of F<SalesForce-Customer-Sync-CE.sopm>.
 =over 4
 
 =item * Before any file is written (install and upgrade, C<Type="pre">), the
-native part shipped in the package (F<Kernel/cpan-lib/SalesForce/XS.pm> and
-F<Kernel/cpan-lib/auto/SalesForce/XS/XS.so>) is written to a temporary
-directory and loaded by this host's Perl in a separate process. On a fresh
+native part shipped in the package (F<Kernel/cpan-lib/SalesForce/XS.pm>,
+F<SalesForce/XS/Native.pm>, the core F<auto/SalesForce/XS/libsfclient.so>
+and one glue F<auto/SalesForce/XS/E<lt>keyE<gt>/XS.so> per Perl ABI) is
+written to a temporary directory and loaded by this host's Perl in a separate
+process: the facade picks the glue built for this Perl, and says so in one
+line when the package has none. On a fresh
 install from the console (C<otrs.Console.pl>/C<znuny.Console.pl
 Admin::Package::Install>) a failure stops the installation before anything
 is installed (exit code 1). Anywhere else OTRS cannot be stopped by package
@@ -72,10 +75,13 @@ not work until it does).
 
 our $PackageName = 'SalesForce-Customer-Sync-CE';
 
+# The native part: these files, plus one glue auto/SalesForce/XS/<key>/XS.so per Perl ABI.
 our @NativeLocations = (
     'Kernel/cpan-lib/SalesForce/XS.pm',
-    'Kernel/cpan-lib/auto/SalesForce/XS/XS.so',
+    'Kernel/cpan-lib/SalesForce/XS/Native.pm',
+    'Kernel/cpan-lib/auto/SalesForce/XS/libsfclient.so',
 );
+our $NativeLocationRegex = qr{\A Kernel/cpan-lib/ (?: SalesForce/ | auto/SalesForce/XS/ ) }xms;
 
 our @CronTasks = qw(SalesForceSyncCompanies SalesForceSyncCustomers);
 
@@ -255,8 +261,10 @@ directory to use as that layout.
 
     my %Check = $SetupObject->NativeCheck(
         Files => {
-            'Kernel/cpan-lib/SalesForce/XS.pm'         => $PerlModuleContent,
-            'Kernel/cpan-lib/auto/SalesForce/XS/XS.so' => $SharedObjectContent,
+            'Kernel/cpan-lib/SalesForce/XS.pm'                                        => $FacadeContent,
+            'Kernel/cpan-lib/SalesForce/XS/Native.pm'                                 => $NativeContent,
+            'Kernel/cpan-lib/auto/SalesForce/XS/libsfclient.so'                       => $CoreContent,
+            'Kernel/cpan-lib/auto/SalesForce/XS/5.36-x86_64-linux-thread-multi/XS.so' => $GlueContent,
         },
     );
     # or
@@ -296,7 +304,7 @@ sub NativeCheck {
             );
         }
         $TempDirectory = File::Temp->newdir( 'salesforce-native-check-XXXXXX', TMPDIR => 1 );
-        for my $Location (@NativeLocations) {
+        for my $Location ( sort keys %{ $Param{Files} } ) {
             my $Relative = $Location =~ s{\A Kernel/cpan-lib/}{}xmsr;
             my $Path     = File::Spec->catfile( $TempDirectory->dirname(), split m{/}xms, $Relative );
             my ( $Volume, $Parent ) = File::Spec->splitpath($Path);
@@ -335,7 +343,7 @@ require SalesForce::XS;
 my $Module = $INC{'SalesForce/XS.pm'} // '';
 die "SalesForce/XS.pm was loaded from $Module, not from $Directory\n" if index( $Module, $Directory ) != 0;
 my @Objects = grep { index( $_, $Directory ) == 0 } @DynaLoader::dl_shared_objects;
-die "XS.so was not loaded from $Directory\n" if !@Objects;
+die "the glue XS.so was not loaded from $Directory\n" if !@Objects;
 my $Version = SalesForce::XS::version();
 die "SalesForce::XS::version() returned nothing\n" if !defined $Version || $Version eq '';
 print "VERSION=$Version\n";
@@ -507,7 +515,7 @@ sub _NativeFilesFromStructure {
     FILE:
     for my $File ( @{ $Param{Structure}->{Filelist} || [] } ) {
         next FILE if ref $File ne 'HASH' || !defined $File->{Location};
-        next FILE if !grep { $_ eq $File->{Location} } @NativeLocations;
+        next FILE if $File->{Location} !~ $NativeLocationRegex;
         $Files{ $File->{Location} } = $File->{Content};
     }
 
@@ -586,11 +594,14 @@ sub _NativeFailure {
 
     my $Skip = $ENV{SALESFORCE_SYNC_SKIP_NATIVE_CHECK} ? 1 : 0;
 
-    my $Text = "$PackageName: the native part (SalesForce::XS, Kernel/cpan-lib/auto/SalesForce/XS/XS.so) "
-        . "does not load in this Perl ($Param{Perl}): $Param{Message}\n"
-        . "The package was built for another Perl (version, threads, architecture) or misses a library. "
-        . "Build the package with the Perl of this OTRS host (see doc/en/SalesForce.md, "
-        . "\"The native part does not load\"). The sync commands do not work until this is fixed.\n";
+    # An uncovered Perl needs another package; anything else is a damaged install.
+    my $Remedy = $Param{Message} =~ m{no \s native \s part \s for \s this \s Perl}xms
+        ? 'This package carries no build for the Perl of this host. Install a package built for it '
+        . '(README / doc/en/SalesForce.md, "Supported hosts": make opm PERLS="/path/to/this/perl ...").'
+        : 'The package is damaged or this host misses a system library. Reinstall the package '
+        . '(see doc/en/SalesForce.md, "The native part does not load").';
+    my $Text = "$PackageName: the native part (SalesForce::XS) does not load in this Perl ($Param{Perl}): "
+        . "$Param{Message}\n$Remedy The sync commands do not work until this is fixed.\n";
 
     my $Console = ( $0 // '' ) =~ m{ (?: otrs | znuny ) \.Console\.pl \z }xms ? 1 : 0;
     my $Stop    = $Param{Stop} && $Console && !$Skip;

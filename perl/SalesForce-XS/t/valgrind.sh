@@ -33,7 +33,7 @@
 set -u
 
 cd "$(dirname "$0")/.." || exit 2
-if [ ! -f blib/arch/auto/SalesForce/XS/XS.so ]; then
+if ! ls blib/arch/auto/SalesForce/XS/*/XS.so >/dev/null 2>&1; then
     echo "valgrind.sh: build first: perl Makefile.PL && make" >&2
     exit 2
 fi

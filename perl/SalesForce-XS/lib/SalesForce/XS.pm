@@ -11,30 +11,32 @@ package SalesForce::XS;
 use strict;
 use warnings;
 
-use Carp     ();
-use Config   ();
-use XSLoader ();
+use Carp ();
+
+use SalesForce::XS::Native ();
 
 our $VERSION = '6.1.0';
 
-# Load the native part; when it cannot load (built for another Perl or
-# platform, missing, damaged) say so in one line, with how to rebuild.
+# Load the glue built for this Perl, chosen before anything native is loaded
+# (see SalesForce::XS::Native); when there is none, or it does not load, die
+# with one line that names this Perl and what is there.
 {
     my $Loaded = eval {
-        XSLoader::load( __PACKAGE__, $VERSION );
+        SalesForce::XS::Native::Load( __PACKAGE__, $VERSION );
         1;
     };
     if ( !$Loaded ) {
-        my $Reason = $@ || 'unknown error';
-        $Reason =~ s{\s+}{ }g;
+        my $Reason = $@ || "SalesForce::XS: the native part does not load (unknown error)\n";
         $Reason =~ s{\s*\(\@INC contains: [^)]*\)}{};
         $Reason =~ s{\s*at \S+ line \d+\.?\s*$}{};
+        $Reason =~ s{\s+}{ }g;
         $Reason =~ s{\s+$}{};
-        die sprintf(
-            "SalesForce::XS: the native part (auto/SalesForce/XS/XS.so) does not load in this Perl %s %s: %s. "
-                . "Rebuild it: cd perl/SalesForce-XS && perl Makefile.PL && make\n",
-            ( sprintf '%vd', $^V ), $Config::Config{archname}, $Reason,
-        );
+        die "$Reason\n";
+    }
+    my $CoreVersion = version();
+    if ( $CoreVersion ne $VERSION ) {
+        die "SalesForce::XS: the Rust core libsfclient.so is version $CoreVersion, this module $VERSION. "
+            . "Reinstall the package.\n";
     }
 }
 
@@ -85,8 +87,10 @@ SalesForce::XS - thin Perl binding of the sfclient Salesforce library
 The Rust library C<sfclient> (C header C<include/sfclient.h>) does the work:
 authentication, the SOAP and REST wire protocols, paging and the sync
 planner. This module only passes strings across: JSON text in, JSON text out.
-The Rust static library is linked into the module's shared object, so no
-library path has to be set at run time.
+The Rust core is a shared library of its own (C<libsfclient.so>, one for
+every Perl); a small XS glue per Perl ABI links it by a relative run path, so
+no library path has to be set at run time. L<SalesForce::XS::Native> chooses
+the glue that fits the running Perl before loading anything.
 
 Strings are Perl character strings: pass text, not encoded bytes; results
 come back as character strings (UTF-8 flagged).
