@@ -28,7 +28,7 @@ opm: native
 test: setup
 	tools/test-all
 
-demo: xs
+demo: xs native
 	tools/demo
 
 bench: setup

@@ -597,7 +597,7 @@ sub _NativeFailure {
     # An uncovered Perl needs another package; anything else is a damaged install.
     my $Remedy = $Param{Message} =~ m{no \s native \s part \s for \s this \s Perl}xms
         ? 'This package carries no build for the Perl of this host. Install a package built for it '
-        . '(README / doc/en/SalesForce.md, "Supported hosts": make opm PERLS="/path/to/this/perl ...").'
+        . '(README, "Supported hosts"; a developer builds one with make opm PERLS="... /path/to/this/perl").'
         : 'The package is damaged or this host misses a system library. Reinstall the package '
         . '(see doc/en/SalesForce.md, "The native part does not load").';
     my $Text = "$PackageName: the native part (SalesForce::XS) does not load in this Perl ($Param{Perl}): "
