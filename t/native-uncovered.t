@@ -108,8 +108,15 @@ EOF
     like( $Output, qr{^EXIT=3$}m, "$Command: exit code 3 (nothing was done)" ) or diag $Output;
     like( $Output, qr{^ERR=.*$Expected}ms, "$Command: STDERR names this Perl and the builds there" )
         or diag $Output;
-    like( $Output, qr{^LOG=error: .*$Expected}m, "$Command: the OTRS log says the same" ) or diag $Output;
+    my @Logged = $Output =~ m{^LOG=error: (.*)$}mg;
+    is( scalar @Logged, 1, "$Command: one entry in the OTRS log" ) or diag $Output;
+    like( $Logged[0] // '', qr{$Expected}, "$Command: the OTRS log says the same" );
     unlike( $Output, qr{^LOADED=.*SalesForce}m, "$Command: no native file of the package was loaded" );
+    unlike( $Output, qr{Attempt to reload},     "$Command: every message gives the reason, not Perl's reload refusal" );
+    like(
+        $Output, qr{^ERR=Error: Nothing was changed: Salesforce could not be read: CONFIG: SalesForce::XS: $Expected}m,
+        "$Command: the final error line gives the reason too"
+    ) or diag $Output;
 }
 
 # The API backend, as the daemon and the web server use it.

@@ -23,6 +23,9 @@ our @ObjectDependencies = (
     'Kernel::System::Main',
 );
 
+# Why SalesForce::XS did not load in this process (undef: it loaded, or was not tried yet).
+our $NativeLoadError;
+
 # API version used when none is configured and in place of retired ones.
 our $DefaultAPIVersion = '64.0';
 
@@ -1657,18 +1660,27 @@ sub _Client {
     my $Config = $Self->_ClientConfig($Function);
     return if !$Config;
 
-    if ( !$Kernel::OM->Get('Kernel::System::Main')->Require( 'SalesForce::XS', Silent => 1 ) ) {
+    # Perl loads a module once: after a failed require, a second one only says
+    # "Attempt to reload", so the first reason is kept for the whole process.
+    if ( !$NativeLoadError && !$Kernel::OM->Get('Kernel::System::Main')->Require( 'SalesForce::XS', Silent => 1 ) ) {
 
         # The facade says in its first line what is wrong and what to do
         # (SalesForce::XS::Native); Perl's "Compilation failed" follows it.
-        my ($Error) = split m{\n}, ( $@ || 'SalesForce::XS: not found' );
+        ($NativeLoadError) = split m{\n}, ( $@ || 'SalesForce::XS: not found' );
+    }
+    if ($NativeLoadError) {
+        my $Error = $NativeLoadError;
         $Self->{LastError} = {
             Function => $Function,
             Code     => 4,
             Name     => 'CONFIG',
             Message  => $Error,
         };
-        $Self->_Log( 'error', "$Function: $Error" );
+
+        # Once per object: a sync asks for the client more than once per run.
+        if ( !$Self->{NativeLoadErrorLogged}++ ) {
+            $Self->_Log( 'error', "$Function: $Error" );
+        }
         return;
     }
 

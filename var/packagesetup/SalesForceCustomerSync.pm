@@ -362,10 +362,16 @@ EOF
         );
     }
 
-    # Keep the loader's words, without the temporary path noise of the probe.
+    # Keep the loader's words, without the temporary path noise of the probe
+    # and Perl's "Compilation failed" after the facade's own line.
     my $Message = $Output;
     $Message =~ s{\s+\z}{}xms;
     $Message =~ s{ \s at \s -e \s line \s \d+ \.? }{}gxms;
+    $Message =~ s{ ^ Compilation \s failed \s in \s require [^\n]* \n? }{}gxms;
+    $Message =~ s{\s+\z}{}xms;
+    if ($TempDirectory) {
+        $Message =~ s{\Q$Directory\E}{the package's Kernel/cpan-lib}gxms;
+    }
     $Message = "the probe process ended with exit code $ExitCode" if $Message eq '';
     if ( length $Message > 2000 ) {
         $Message = substr( $Message, 0, 2000 ) . ' [...]';

@@ -56,6 +56,7 @@ CHILD_SUPP_TEXT='
    match-leak-kinds: definite
    ...
    fun:*std*thread*spawn_unchecked*
+   ...
    fun:*reqwest*blocking*client*ClientBuilder*build*
 }
 {
