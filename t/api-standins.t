@@ -7,14 +7,18 @@
 # --
 
 # The OTRS stand-ins under t/lib behave like OTRS where the backend relies on it
-# (reference/otrs-6-package.md sections 5.4, 7.1-7.3 and 12).
+# (doc/dev/DESIGN.md: "Reading settings at runtime", "Object manager",
+# "Kernel::System::Log", "Kernel::System::JSON", "Stand-in behaviour checklist").
 
 use strict;
 use warnings;
 no warnings 'once';    ## no critic (the stand-ins' package variables)
 use utf8;
 
+use Cwd        qw(abs_path);
+use File::Path qw(make_path);
 use File::Temp qw(tempdir);
+use FindBin    qw($Bin);
 use Test::More;
 
 use Kernel::System::ObjectManager;
@@ -95,6 +99,81 @@ $INC{'Test/NoDependencies.pm'} = $INC{'Test/Dependent.pm'} = $INC{'Test/Failing.
 
     local $Kernel::Config::TestSettings{'SalesForceModule::APIVersion'} = '62.0';
     is( Kernel::Config->new()->Get('SalesForceModule::APIVersion'), '62.0', 'TestSettings apply to new objects' );
+}
+
+# --- Kernel::Config: its home never comes from the caller's environment ---
+# A child process reports Home, the shipped Proxy default (only in this
+# repository's XML) and a setting only the foreign XML has. "Real OTRS": a
+# directory with bin/otrs.Console.pl and its own SysConfig XML; "plain": a
+# directory with the same XML but no OTRS.
+{
+    my $Work = tempdir( CLEANUP => 1 );
+    my %Dir  = (
+        RealOTRS => "$Work/otrs",
+        Plain    => "$Work/plain"
+    );
+    for my $Dir ( values %Dir ) {
+        make_path( "$Dir/bin", "$Dir/Kernel/Config/Files/XML" );
+        open my $FH, '>', "$Dir/Kernel/Config/Files/XML/Foreign.xml" or die $!;    ## no critic
+        print {$FH} <<'EOF';
+<?xml version="1.0" encoding="utf-8" ?>
+<otrs_config version="2.0" init="Application">
+    <Setting Name="StandInProbe" Required="0" Valid="1">
+        <Description Translatable="1">Only in the foreign XML.</Description>
+        <Navigation>Core</Navigation>
+        <Value><Item ValueType="String" ValueRegex="">foreign</Item></Value>
+    </Setting>
+</otrs_config>
+EOF
+        close $FH;
+    }
+    open my $Console, '>', "$Dir{RealOTRS}/bin/otrs.Console.pl" or die $!;    ## no critic
+    close $Console;
+
+    my $Root    = abs_path("$Bin/..");
+    my @Include = map {"-I$_"} grep { !ref } @INC;
+    my $Code    = <<'EOF';
+use Kernel::Config;
+$ENV{SALESFORCE_TEST_HOME} = $ARGV[0] if @ARGV;
+my $ConfigObject = eval { Kernel::Config->new() };
+if ( !$ConfigObject ) { print "died: $@"; exit 0; }
+print join ' | ', map { $_ // 'undef' } $ConfigObject->Get('Home'),
+    $ConfigObject->Get('SalesForceModule::Proxy'), $ConfigObject->Get('StandInProbe');
+EOF
+    my $Child = sub {
+        my (%Param) = @_;
+        local $ENV{OTRS_HOME} = $Param{Inherited};
+        delete $ENV{OTRS_HOME} if !defined $Param{Inherited};
+        delete local $ENV{SALESFORCE_TEST_HOME};
+        my $Pid = open my $Pipe, '-|', $^X, @Include, '-e', $Code, @{ $Param{Set} || [] };    ## no critic
+        die "cannot start $^X: $!" if !$Pid;
+        my $Output = do { local $/ = undef; <$Pipe> };
+        close $Pipe;
+        my ( $Home, @Values ) = split / \| /, $Output // '';
+        return ( ( $Home && $Home !~ /\n/ && -d $Home ? abs_path($Home) : $Home ), @Values );
+    };
+    my @Shipped = ( 'https://login.salesforce.com/services/Soap/u/64.0', 'undef' );
+
+    is_deeply(
+        [ $Child->( Inherited => $Dir{RealOTRS} ) ],
+        [ $Root, @Shipped ],
+        'OTRS_HOME from the shell, a real OTRS: ignored (repository, shipped XML)'
+    );
+    is_deeply(
+        [ $Child->( Inherited => $Dir{Plain} ) ],
+        [ $Root, @Shipped ],
+        'OTRS_HOME from the shell, not an OTRS: ignored too'
+    );
+    is_deeply(
+        [ $Child->( Set => [ $Dir{Plain} ] ) ],
+        [ abs_path( $Dir{Plain} ), 'undef', 'foreign' ],
+        'SALESFORCE_TEST_HOME set by the test: used'
+    );
+    my ($Died) = $Child->( Set => [ $Dir{RealOTRS} ] );
+    like(
+        $Died, qr/^died: SALESFORCE_TEST_HOME=\S+ holds a real OTRS/,
+        'SALESFORCE_TEST_HOME pointing at a real OTRS: dies'
+    );
 }
 
 # --- Log ---

@@ -84,7 +84,7 @@ use strict;
 use warnings;
 no warnings 'once';
 use SalesForceTest::Sync;
-\$ENV{OTRS_HOME} = '$Home';
+\$ENV{SALESFORCE_TEST_HOME} = '$Home';
 \$ENV{SALESFORCE_CONFIG_XML_DIR} = '$Root/Kernel/Config/Files/XML';
 %Kernel::Config::TestSettings = (
 $Settings);

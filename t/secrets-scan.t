@@ -112,7 +112,7 @@ open STDERR,       '>>', $FDFile  or die $!;    ## no critic
 STDOUT->autoflush(1);
 STDERR->autoflush(1);
 
-$ENV{OTRS_HOME}                 = $Home;
+$ENV{SALESFORCE_TEST_HOME}      = $Home;
 $ENV{SALESFORCE_CONFIG_XML_DIR} = "$Bin/../Kernel/Config/Files/XML";
 $ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
 my %Base = (

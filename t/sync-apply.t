@@ -25,7 +25,7 @@ use FindBin qw($Bin);
 use Test::More;
 
 my $Home = tempdir( CLEANUP => 1 );
-$ENV{OTRS_HOME}                 = $Home;
+$ENV{SALESFORCE_TEST_HOME}      = $Home;
 $ENV{SALESFORCE_CONFIG_XML_DIR} = "$Bin/../Kernel/Config/Files/XML";
 $ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
 

@@ -7,7 +7,8 @@
 # --
 
 # Structure checks of Kernel/Config/Files/XML/SalesForce.xml without OTRS
-# (rules from reference/otrs-6-package.md section 5 and 4.5).
+# (rules from doc/dev/DESIGN.md, "SysConfig XML" to "Package install, upgrade
+# and uninstall", and "Daemon cron tasks").
 
 use strict;
 use warnings;
@@ -254,7 +255,7 @@ for my $Name (qw(SalesForceModule::Companies::Limit SalesForceModule::Customers:
     is( $Setting{$Name}->getAttribute('Valid'), '0', "$Name ships disabled like the original" );
 }
 
-# Cron tasks (reference/otrs-6-package.md 4.5).
+# Cron tasks (doc/dev/DESIGN.md, "Daemon cron tasks").
 my %Schedule = (
     SalesForceSyncCompanies => [ '10 2 * * *', 'SyncCompanies' ],
     SalesForceSyncCustomers => [ '40 2 * * *', 'SyncCustomers' ],

@@ -1,5 +1,6 @@
 //! Salesforce record ids: 15-character case-sensitive base-62 ids and the
-//! 18-character form with the case checksum (protocol reference §9).
+//! 18-character form with the case checksum (doc/dev/PROTOCOL.md,
+//! "Salesforce IDs").
 
 const CHECKSUM_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

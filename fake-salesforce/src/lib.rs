@@ -1,5 +1,6 @@
 //! The fake Salesforce org: a test peer speaking the Partner SOAP, REST and
-//! OAuth wire formats (see reference/salesforce-protocol.md) over loopback.
+//! OAuth wire formats (see doc/dev/PROTOCOL.md, "What the fake org must
+//! reproduce") over loopback.
 
 pub mod app;
 pub mod control;

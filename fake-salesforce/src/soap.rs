@@ -1,5 +1,7 @@
-//! The Partner SOAP endpoint: lenient request parsing (§1.4), dispatch on the
-//! body's first element, faults shaped as Salesforce sends them (§5).
+//! The Partner SOAP endpoint: lenient request parsing (doc/dev/PROTOCOL.md,
+//! "Request envelope and lenient parsing"), dispatch on the body's first
+//! element, faults shaped as Salesforce sends them (doc/dev/PROTOCOL.md,
+//! "SOAP faults" and "Login faults").
 
 use crate::describe;
 use crate::http::{Mangle, Request, Response};

@@ -30,11 +30,19 @@ Kernel::Config - test stand-in of the OTRS 6 configuration object
 
 =head1 DESCRIPTION
 
-Loads the shipped SysConfig defaults from C<Kernel/Config/Files/XML/*.xml> of this
-repository (C<$ENV{SALESFORCE_CONFIG_XML_DIR}> may point elsewhere) the way a
-deployment would: a setting with C<Valid="0"> does not exist, C<A###B> becomes
-C<< $Config->{A}->{B} >>, Select gives the selected value, Hash/Array give refs.
-C<Get('A###B')> returns undef, as in real OTRS.
+Loads the shipped SysConfig defaults from C<Kernel/Config/Files/XML/*.xml> of
+this repository (a C<SALESFORCE_CONFIG_XML_DIR> set by the test may point
+elsewhere) the way a deployment would: a setting with C<Valid="0"> does not
+exist, C<A###B> becomes C<< $Config->{A}->{B} >>, Select gives the selected
+value, Hash/Array give refs. C<Get('A###B')> returns undef, as in real OTRS.
+
+C<Get('Home')>, where the stand-ins and the sync keep their files, is
+C<$ENV{SALESFORCE_TEST_HOME}> (the test helpers set a new temporary directory:
+C<SalesForceTest::Sync-E<gt>Configure()>), else the repository root. It is
+never C<OTRS_HOME>: a variable exported in the caller's shell (e.g. for
+C<make demo>) must not make the test suite read or write an OTRS. A home
+holding a real OTRS (F<bin/otrs.Console.pl> or F<bin/znuny.Console.pl>) is
+refused.
 
 =head1 PUBLIC INTERFACE
 
@@ -49,7 +57,7 @@ sub new {
 
     my $Self = bless {}, $Type;
 
-    $Self->{Home} = $ENV{OTRS_HOME} || File::Spec->rel2abs( File::Spec->catdir( dirname(__FILE__), '..', '..', '..' ) );
+    $Self->{Home} = _TestHome() || File::Spec->rel2abs( File::Spec->catdir( dirname(__FILE__), '..', '..', '..' ) );
 
     my $Directory = $ENV{SALESFORCE_CONFIG_XML_DIR}
         || File::Spec->catdir( $Self->{Home}, 'Kernel', 'Config', 'Files', 'XML' );
@@ -129,6 +137,26 @@ sub Set {
 =begin Internal:
 
 =cut
+
+# The home a test chose, or undef for the repository root.
+sub _TestHome {
+    my $Home = $ENV{SALESFORCE_TEST_HOME};
+    return if !defined $Home || $Home eq '';
+
+    if ( _IsRealOTRS($Home) ) {
+        croak "SALESFORCE_TEST_HOME=$Home holds a real OTRS; the test stand-ins never use one";
+    }
+    return $Home;
+}
+
+sub _IsRealOTRS {
+    my ($Directory) = @_;
+
+    for my $Console (qw(otrs.Console.pl znuny.Console.pl)) {
+        return 1 if -e File::Spec->catfile( $Directory, 'bin', $Console );
+    }
+    return 0;
+}
 
 sub _LoadXML {
     my ( $Self, $File ) = @_;

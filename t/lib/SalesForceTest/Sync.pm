@@ -47,7 +47,7 @@ SalesForceTest::Sync - the setup shared by the end-to-end sync tests
 =head1 DESCRIPTION
 
 The OTRS stand-ins (t/lib) read their settings from C<%Kernel::Config::TestSettings>
-and keep their data under C<$ENV{OTRS_HOME}>; the sync tests all point them at a
+and keep their data under C<$ENV{SALESFORCE_TEST_HOME}>; the sync tests all point them at a
 fake Salesforce org started over HTTPS with generated data, then run the console
 commands with their output captured. This module does those steps once.
 
@@ -98,7 +98,7 @@ sub StartFake {
 
 =head2 Configure()
 
-Points the OTRS stand-ins at the fake org: sets C<OTRS_HOME> (a new temporary
+Points the OTRS stand-ins at the fake org: sets C<SALESFORCE_TEST_HOME> (a new temporary
 directory unless C<Home> is given), the SysConfig XML directory of this package,
 quiet logging, and C<%Kernel::Config::TestSettings> to the fake's credentials plus
 the given C<Settings> (which win). Returns the OTRS home directory.
@@ -120,7 +120,7 @@ sub Configure {
     my $Home = $Param{Home} || tempdir( CLEANUP => 1 );
     my $Root = File::Spec->rel2abs( File::Spec->catdir( dirname(__FILE__), '..', '..', '..' ) );
 
-    $ENV{OTRS_HOME}                 = $Home;
+    $ENV{SALESFORCE_TEST_HOME}      = $Home;
     $ENV{SALESFORCE_CONFIG_XML_DIR} = File::Spec->catdir( $Root, 'Kernel', 'Config', 'Files', 'XML' );
     $ENV{SALESFORCE_TEST_QUIET_LOG} = 1;
     %Kernel::Config::TestSettings   = (

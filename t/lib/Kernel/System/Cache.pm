@@ -8,10 +8,11 @@
 
 package Kernel::System::Cache;
 
-# CI stand-in for Kernel::System::Cache (otrs-6-package.md §7.4): an
-# in-memory store with Set/Get/Delete/CleanUp/Configure. Type names are
-# checked like the real one ([a-zA-Z0-9_]). Calls are counted so tests can
-# see which cache types the sync cleared.
+# CI stand-in for Kernel::System::Cache (doc/dev/DESIGN.md,
+# "Kernel::System::Cache"): an in-memory store with
+# Set/Get/Delete/CleanUp/Configure. Type names are checked like the real one
+# ([a-zA-Z0-9_]). Calls are counted so tests can see which cache types the
+# sync cleared.
 
 use strict;
 use warnings;

@@ -8,12 +8,13 @@
 
 package Kernel::System::CheckItem;
 
-# CI stand-in for Kernel::System::CheckItem::CheckEmail (otrs-6-package.md
-# §2.5): CheckEmailAddresses 0 turns checks off; CheckEmailValidAddress
-# matches pass at once; a syntax check close to Email::Valid plus the ".."
-# and ".@" rejections; CheckEmailInvalidAddress (default rejects
-# \@example.com and friends). No DNS: the MX lookup is treated as passed
-# (the real one needs network; tests keep CheckMXRecord off in spirit).
+# CI stand-in for Kernel::System::CheckItem::CheckEmail (doc/dev/DESIGN.md,
+# "E-mail validation"): CheckEmailAddresses 0 turns checks off;
+# CheckEmailValidAddress matches pass at once; a syntax check close to
+# Email::Valid plus the ".." and ".@" rejections; CheckEmailInvalidAddress
+# (default rejects \@example.com and friends). No DNS: the MX lookup is
+# treated as passed (the real one needs network; tests keep CheckMXRecord off
+# in spirit).
 
 use strict;
 use warnings;

@@ -9,13 +9,14 @@
 package Kernel::System::CustomerCompany;
 
 # CI stand-in for Kernel::System::CustomerCompany (OTRS 6, default DB
-# backend). It keeps the behaviours the sync meets (otrs-6-package.md §1,
-# §12): Add checks only CustomerID/UserID and fails with a DB error on a
-# duplicate id or name or a missing name/ValidID; Get is case-insensitive
-# and returns an empty list when not found; Update is a full overwrite
-# (omitted fields become NULL), needs the required fields and renames move
-# primary customer ids of at most 250 users but no relation rows; List
-# defaults to Valid => 1 and Limit => 250. Rows live in the DB stand-in.
+# backend). It keeps the behaviours the sync meets (doc/dev/DESIGN.md,
+# "Customer company backends" to "Customer company events", and "Stand-in
+# behaviour checklist"): Add checks only CustomerID/UserID and fails with a DB
+# error on a duplicate id or name or a missing name/ValidID; Get is
+# case-insensitive and returns an empty list when not found; Update is a full
+# overwrite (omitted fields become NULL), needs the required fields and
+# renames move primary customer ids of at most 250 users but no relation rows;
+# List defaults to Valid => 1 and Limit => 250. Rows live in the DB stand-in.
 # Every call of a writing method is counted in $Self->{StandInCalls}.
 
 use strict;

@@ -9,11 +9,13 @@
 package Kernel::System::CustomerUser;
 
 # CI stand-in for Kernel::System::CustomerUser (OTRS 6, one DB backend
-# "CustomerUser"). Behaviours kept (otrs-6-package.md §2, §3, §12):
-#   * CustomerUserAdd: check order and messages of §2.4 (existing login,
-#     required map fields, UserID, UserLogin, duplicate e-mail against ALL
-#     users incl. invalid ones, e-mail validity only for ValidID 1 via
-#     CheckItem); missing var fields stored as '', int as 0; returns login.
+# "CustomerUser"). Behaviours kept (doc/dev/DESIGN.md, "Customer user
+# backends" to "Company memberships", and "Stand-in behaviour checklist"):
+#   * CustomerUserAdd: check order and messages of "CustomerUserAdd"
+#     (existing login, required map fields, UserID, UserLogin, duplicate
+#     e-mail against ALL users incl. invalid ones, e-mail validity only for
+#     ValidID 1 via CheckItem); missing var fields stored as '', int as 0;
+#     returns login.
 #   * CustomerUserDataGet: case-insensitive; map params incl. UserPassword
 #     (hash), UserID, UserFullname, UserMailString, company fields,
 #     preferences, Source, Config; empty list when not found.

@@ -20,7 +20,7 @@ Kernel::System::ObjectManager - test stand-in of the OTRS 6 object manager
 =head1 DESCRIPTION
 
 A small re-implementation of the behaviour the package relies on (see
-reference/otrs-6-package.md section 7.1), for CI without OTRS:
+doc/dev/DESIGN.md, "Object manager"), for CI without OTRS:
 
 =over 4
 

@@ -8,14 +8,15 @@
 
 package Kernel::System::PID;
 
-# CI stand-in for Kernel::System::PID (otrs-6-package.md §4.4). The real one
-# keeps the entries in the process_id table shared by all processes; this
-# one keeps one small file per name under <Home>/var/tmp/standin-pid so that
-# separate processes see each other, with the same semantics: PIDCreate
-# refuses (notice, undef) while an entry younger than TTL (default 3600 s,
-# measured from creation) exists, unless Force; it returns 1 for an entry of
-# the same process; PIDDelete removes only entries of this host unless Force.
-# Like the real one, check and create are not atomic.
+# CI stand-in for Kernel::System::PID (doc/dev/DESIGN.md, "Locking with
+# Kernel::System::PID"). The real one keeps the entries in the process_id
+# table shared by all processes; this one keeps one small file per name under
+# <Home>/var/tmp/standin-pid so that separate processes see each other, with
+# the same semantics: PIDCreate refuses (notice, undef) while an entry younger
+# than TTL (default 3600 s, measured from creation) exists, unless Force; it
+# returns 1 for an entry of the same process; PIDDelete removes only entries
+# of this host unless Force. Like the real one, check and create are not
+# atomic.
 
 use strict;
 use warnings;

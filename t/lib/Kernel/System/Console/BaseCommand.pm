@@ -8,8 +8,8 @@
 
 package Kernel::System::Console::BaseCommand;
 
-# CI stand-in for the OTRS 6 console command base class (otrs-6-package.md
-# §4.2, §4.3). Kept behaviours: Configure runs in new() inside an eval;
+# CI stand-in for the OTRS 6 console command base class (doc/dev/DESIGN.md,
+# "Console command structure" and "Console Execute"). Kept behaviours: Configure runs in new() inside an eval;
 # Execute parses the global options (--help, --no-ansi, --quiet,
 # --allow-root), refuses root without --allow-root (exit 1), switches the
 # in-memory cache off, prints usage to STDOUT for --help (0) and to STDERR on
