@@ -14,7 +14,9 @@ use warnings;
 use Carp           qw(croak);
 use File::Basename qw(dirname);
 use File::Spec;
-use XML::LibXML;
+
+# The package build's XML parser (SalesForceOPM::ParseXML): core Perl only.
+require File::Spec->catfile( dirname(__FILE__), '..', '..', '..', 'tools', 'build-opm' );    ## no critic
 
 our @ObjectDependencies = ();
 
@@ -161,52 +163,47 @@ sub _IsRealOTRS {
 sub _LoadXML {
     my ( $Self, $File ) = @_;
 
-    my $Document = XML::LibXML->load_xml( location => $File );
-    my $Root     = $Document->documentElement();
+    # The package build's strict XML parser (core Perl only), so the suite
+    # runs on any Perl, not only one with XML::LibXML.
+    my $Root = SalesForceOPM::ParseXML( SalesForceOPM::ReadFile($File) );
 
-    if ( $Root->nodeName() ne 'otrs_config' || ( $Root->getAttribute('version') // '' ) ne '2.0' ) {
+    if ( $Root->{Tag} ne 'otrs_config' || ( $Root->{Attr}->{version} // '' ) ne '2.0' ) {
         croak "Invalid XML format found in $File (version must be 2.0)!";
     }
 
     SETTING:
-    for my $Setting ( $Root->getChildrenByTagName('Setting') ) {
-        next SETTING if ( $Setting->getAttribute('Valid') // '1' ) ne '1';
+    for my $Setting ( _Children( $Root, 'Setting' ) ) {
+        next SETTING if ( $Setting->{Attr}->{Valid} // '1' ) ne '1';
 
-        my $Name = $Setting->getAttribute('Name');
-        my ($Value) = $Setting->getChildrenByTagName('Value');
+        my ($Value) = _Children( $Setting, 'Value' );
         next SETTING if !$Value;
 
         $Self->Set(
-            Key   => $Name,
+            Key   => $Setting->{Attr}->{Name},
             Value => _ValueOf($Value),
         );
     }
     return 1;
 }
 
+sub _Children {
+    my ( $Node, $Tag ) = @_;
+    return grep { $_->{Tag} eq $Tag } @{ $Node->{Children} };
+}
+
 # Converts the content of a <Value> (or of a Hash/Array <Item>) to Perl data.
 sub _ValueOf {
     my ($Node) = @_;
 
-    my @Elements = grep { $_->nodeType() == XML_ELEMENT_NODE } $Node->childNodes();
+    my $First = $Node->{Children}->[0];
+    return $Node->{Content} if !$First;
 
-    if ( !@Elements ) {
-        return $Node->textContent();
-    }
-
-    my $First = $Elements[0];
-    my $Name  = $First->nodeName();
-
+    my $Name = $First->{Tag};
     if ( $Name eq 'Hash' ) {
-        my %Hash;
-        ITEM:
-        for my $Item ( $First->getChildrenByTagName('Item') ) {
-            $Hash{ $Item->getAttribute('Key') } = _ItemValue($Item);
-        }
-        return \%Hash;
+        return { map { $_->{Attr}->{Key} => _ItemValue($_) } _Children( $First, 'Item' ) };
     }
     if ( $Name eq 'Array' ) {
-        return [ map { _ItemValue($_) } $First->getChildrenByTagName('Item') ];
+        return [ map { _ItemValue($_) } _Children( $First, 'Item' ) ];
     }
     if ( $Name eq 'Item' ) {
         return _ItemValue($First);
@@ -218,16 +215,12 @@ sub _ValueOf {
 sub _ItemValue {
     my ($Item) = @_;
 
-    my $ValueType = $Item->getAttribute('ValueType') // 'String';
+    my $ValueType = $Item->{Attr}->{ValueType} // 'String';
     if ( $ValueType eq 'Select' ) {
-        return $Item->getAttribute('SelectedID');
+        return $Item->{Attr}->{SelectedID};
     }
-
-    my @Elements = grep { $_->nodeType() == XML_ELEMENT_NODE } $Item->childNodes();
-    if (@Elements) {
-        return _ValueOf($Item);
-    }
-    return $Item->textContent();
+    return _ValueOf($Item) if @{ $Item->{Children} };
+    return $Item->{Content};
 }
 
 =end Internal:
