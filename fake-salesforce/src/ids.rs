@@ -1,5 +1,5 @@
 //! Salesforce record ids: 15-character case-sensitive base-62 ids and the
-//! 18-character form with the case checksum (protocol reference §9).
+//! 18-character form with the case checksum (see doc/dev/PROTOCOL.md).
 
 const CHECKSUM_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -1,5 +1,5 @@
 //! The fake Salesforce org: a test peer speaking the Partner SOAP, REST and
-//! OAuth wire formats (see reference/salesforce-protocol.md) over loopback.
+//! OAuth wire formats (see doc/dev/PROTOCOL.md) over loopback.
 
 pub mod app;
 pub mod control;

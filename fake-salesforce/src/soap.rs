@@ -1,5 +1,6 @@
-//! The Partner SOAP endpoint: lenient request parsing (§1.4), dispatch on the
-//! body's first element, faults shaped as Salesforce sends them (§5).
+//! The Partner SOAP endpoint: lenient request parsing, dispatch on the
+//! body's first element, faults shaped as Salesforce sends them (see
+//! doc/dev/PROTOCOL.md).
 
 use crate::describe;
 use crate::http::{Mangle, Request, Response};
