@@ -322,14 +322,14 @@ impl QueryPager {
         let context = page_context(page_no);
         let method = self.soap_method(cursor.is_some());
         match (self.api, cursor) {
-            (Api::Soap, None) => soap_page(
+            (Api::Soap, None) => fetch_soap_page(
                 client,
                 method,
                 &json!({"soql": self.soql}),
                 Some(self.batch_size),
                 &context,
             ),
-            (Api::Soap, Some(locator)) => soap_page(
+            (Api::Soap, Some(locator)) => fetch_soap_page(
                 client,
                 method,
                 &json!({"query_locator": locator}),
@@ -338,11 +338,11 @@ impl QueryPager {
             ),
             (Api::Rest, None) => {
                 let path = rest_query_path(&client.config().api_version, &self.soql, self.all);
-                rest_page_body(client, &path, Some(self.batch_size), &context)
+                fetch_rest_page(client, &path, Some(self.batch_size), &context)
             }
             (Api::Rest, Some(url)) => {
                 let path = rest_next_path(client, url)?;
-                rest_page_body(client, &path, Some(self.batch_size), &context)
+                fetch_rest_page(client, &path, Some(self.batch_size), &context)
             }
         }
     }
@@ -372,7 +372,7 @@ impl QueryPager {
 /// A SOAP `query`/`queryAll`/`queryMore` page. A plain page comes back
 /// undecoded with its `done` and locator (see [`PageBody`]); anything else
 /// is decoded here.
-fn soap_page(
+fn fetch_soap_page(
     client: &mut Client,
     method: &str,
     args: &Value,
@@ -393,9 +393,9 @@ fn soap_page(
     })
 }
 
-/// A REST query page, as [`soap_page`] for SOAP (REST usage figures come
+/// A REST query page, as [`fetch_soap_page`] for SOAP (REST usage figures come
 /// in a header, which the transport notes).
-fn rest_page_body(
+fn fetch_rest_page(
     client: &mut Client,
     path: &str,
     batch_size: Option<u32>,
@@ -422,7 +422,7 @@ fn rest_page_body(
 /// One REST query page (`path` as [`rest_query_path`] or
 /// [`rest_next_path`] give it), decoded: the `rest_query` and
 /// `rest_query_more` call methods.
-pub fn rest_page(
+pub fn rest_query_page(
     client: &mut Client,
     path: &str,
     batch_size: Option<u32>,

@@ -203,14 +203,14 @@ fn rest_query(client: &mut Client, m: &Method, args: &Value) -> Result<Value> {
     let all = optional_bool(args, "all", m.name)?;
     let batch = batch_size(client, args)?;
     let path = query::rest_query_path(&client.config().api_version, soql, all);
-    query::rest_page(client, &path, Some(batch), m.name)
+    query::rest_query_page(client, &path, Some(batch), m.name)
 }
 
 fn rest_query_more(client: &mut Client, m: &Method, args: &Value) -> Result<Value> {
     let url = required_str(args, "next_records_url", m.name)?;
     let batch = explicit_batch_size(args)?;
     let path = query::rest_next_path(client, url)?;
-    query::rest_page(client, &path, batch, m.name)
+    query::rest_query_page(client, &path, batch, m.name)
 }
 
 fn session(client: &mut Client, _: &Method, _: &Value) -> Result<Value> {
