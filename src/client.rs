@@ -94,7 +94,7 @@ impl Client {
     }
 
     /// Logs in now, replacing any session.
-    pub(crate) fn login_now(&mut self) -> Result<&Session> {
+    fn login_now(&mut self) -> Result<&Session> {
         self.session = None;
         let s = auth::login(&self.cfg, &self.ns, &mut self.transport, &mut self.auth)?;
         Ok(self.session.insert(s))

@@ -20,8 +20,7 @@
 
 use crate::config::{Config, Secret};
 use crate::error::{Error, ErrorKind, Result};
-use crate::usage::LimitInfo;
-pub use crate::usage::Usage;
+use crate::usage::{LimitInfo, Usage};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};

@@ -32,7 +32,7 @@
 //! input size.
 
 use crate::error::{Error, Result};
-pub use crate::usage::LimitInfo;
+use crate::usage::LimitInfo;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
