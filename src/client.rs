@@ -1,8 +1,11 @@
-//! The client: one entry point, `call(method, args)`, over the wire modules.
+//! The client: one Salesforce session over the wire modules (auth,
+//! transport, the SOAP and REST codecs). It sends SOAP calls and REST GETs
+//! with the session; what a call method means (the method table,
+//! `Client::call`) is the `api` layer's, paging is the `query` layer's.
 //!
 //! The client keeps one session and reuses it across calls. When Salesforce
 //! says the session is no longer valid (SOAP fault `INVALID_SESSION_ID`,
-//! REST HTTP 401) it logs in again once and repeats the call; a ready
+//! REST HTTP 401) it logs in again once and repeats the request; a ready
 //! access token (flow `access-token`) cannot be renewed, so there the error
 //! is returned.
 
@@ -11,32 +14,18 @@ use crate::config::{Config, Secret};
 use crate::error::{Error, ErrorKind, Result};
 use crate::soap::{self, Namespaces, RequestOptions};
 use crate::transport::{Body, HttpResponse, Purpose, Request, Transport};
+use crate::usage::{LimitInfo, Usage};
 use serde_json::{json, Value};
 use std::fmt;
-
-/// A query page as fetched by [`Client::soap_query_page`] or
-/// [`Client::rest_query_page`].
-pub(crate) enum PageBody {
-    /// A page that opens like a plain one: its body, not decoded yet, and
-    /// what its start says (`done`, the cursor of the next page), so the
-    /// next page can be fetched while this one is decoded.
-    Raw {
-        body: Vec<u8>,
-        done: bool,
-        next: Option<String>,
-    },
-    /// Anything else, decoded (or refused) right away.
-    Decoded(Value),
-}
 
 /// A Salesforce client built from a JSON configuration (see
 /// doc/dev/ARCHITECTURE.md, "Client configuration").
 pub struct Client {
-    pub(crate) cfg: Config,
-    pub(crate) ns: Namespaces,
-    pub(crate) transport: Transport,
+    cfg: Config,
+    ns: Namespaces,
+    transport: Transport,
     auth: AuthState,
-    pub(crate) session: Option<Session>,
+    session: Option<Session>,
 }
 
 impl fmt::Debug for Client {
@@ -73,13 +62,6 @@ impl Client {
         })
     }
 
-    /// Runs one method (see ARCHITECTURE.md, "Call methods") and returns
-    /// its JSON result.
-    pub fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
-        let result = crate::calls::dispatch(self, method, args);
-        result.map_err(|e| self.scrub(e.context(method)))
-    }
-
     /// The checked configuration.
     pub fn config(&self) -> &Config {
         &self.cfg
@@ -90,6 +72,21 @@ impl Client {
         &self.cfg.warnings
     }
 
+    /// Requests this client counted so far.
+    pub fn usage(&self) -> &Usage {
+        self.transport.usage()
+    }
+
+    /// The latest API usage figures Salesforce reported, if any.
+    pub fn limit_info(&self) -> Option<&LimitInfo> {
+        self.transport.limit_info()
+    }
+
+    /// Keeps the API usage figures of a decoded response.
+    pub(crate) fn note_limit_info(&mut self, limit_info: Option<LimitInfo>) {
+        self.transport.note_limit_info(limit_info);
+    }
+
     /// Shortens the retry backoff (tests).
     #[doc(hidden)]
     pub fn set_backoff_base(&mut self, base: std::time::Duration) {
@@ -97,7 +94,7 @@ impl Client {
     }
 
     /// Logs in now, replacing any session.
-    pub(crate) fn login_now(&mut self) -> Result<&Session> {
+    fn login_now(&mut self) -> Result<&Session> {
         self.session = None;
         let s = auth::login(&self.cfg, &self.ns, &mut self.transport, &mut self.auth)?;
         Ok(self.session.insert(s))
@@ -133,16 +130,18 @@ impl Client {
         }
     }
 
-    /// One SOAP call with the session header, re-logging in once when the
-    /// session expired.
+    /// One SOAP call with the session header, decoded, re-logging in once
+    /// when the session expired. `idempotent` says whether a request that
+    /// may have reached Salesforce can be sent again.
     pub(crate) fn soap_call(
         &mut self,
         method: &str,
         args: &Value,
         batch_size: Option<u32>,
         context: &str,
+        idempotent: bool,
     ) -> Result<Value> {
-        self.with_relogin(|c| c.soap_call_once(method, args, batch_size, context))
+        self.with_relogin(|c| c.soap_call_once(method, args, batch_size, context, idempotent))
     }
 
     fn soap_call_once(
@@ -151,24 +150,46 @@ impl Client {
         args: &Value,
         batch_size: Option<u32>,
         context: &str,
+        idempotent: bool,
     ) -> Result<Value> {
-        let response = self.soap_send(method, args, batch_size, context, |resp| {
+        let response = self.soap_send(method, args, batch_size, context, idempotent, |resp| {
             soap::parse_call_response(method, resp.status, &resp.body)
         })?;
-        if let Some(li) = response.limit_info {
-            self.transport.limit_info = Some(li);
-        }
+        self.note_limit_info(response.limit_info);
         Ok(response.result)
     }
 
-    /// One SOAP request with the session header; `interpret` turns each
-    /// complete response into the result (see `Transport::send`).
+    /// One SOAP request with the session header, re-logging in once when
+    /// the session expired; `interpret` turns each complete response into
+    /// the result (see `Transport::send`).
+    pub(crate) fn soap_request<T>(
+        &mut self,
+        method: &str,
+        args: &Value,
+        batch_size: Option<u32>,
+        context: &str,
+        idempotent: bool,
+        mut interpret: impl FnMut(HttpResponse) -> Result<T>,
+    ) -> Result<T> {
+        self.with_relogin(|c| {
+            c.soap_send(
+                method,
+                args,
+                batch_size,
+                context,
+                idempotent,
+                &mut interpret,
+            )
+        })
+    }
+
     fn soap_send<T>(
         &mut self,
         method: &str,
         args: &Value,
         batch_size: Option<u32>,
         context: &str,
+        idempotent: bool,
         interpret: impl FnMut(HttpResponse) -> Result<T>,
     ) -> Result<T> {
         let session = self.session()?.clone();
@@ -178,101 +199,24 @@ impl Client {
             client_name: Some(&self.cfg.client_name),
         };
         let envelope = soap::call_request(&self.ns, method, args, &opts)?;
-        let idempotent = !matches!(
-            method,
-            "create"
-                | "update"
-                | "upsert"
-                | "delete"
-                | "convertLead"
-                | "setPassword"
-                | "resetPassword"
-        );
         let req = Request::soap(&session.server_url, envelope, Purpose::Api, idempotent);
         self.transport.send(&req, context, interpret)
     }
 
-    /// A SOAP `query`/`queryAll`/`queryMore` page, re-logging in once when
-    /// the session expired. A plain page comes back undecoded with its
-    /// `done` and locator (see [`PageBody`]); anything else is decoded here.
-    pub(crate) fn soap_query_page(
-        &mut self,
-        method: &str,
-        args: &Value,
-        batch_size: Option<u32>,
-        context: &str,
-    ) -> Result<PageBody> {
-        let (page, limit_info) = self.with_relogin(|c| {
-            c.soap_send(method, args, batch_size, context, |resp| {
-                if resp.status == 200 {
-                    if let Some((done, next)) = soap::query_head(method, &resp.body) {
-                        let body = resp.body;
-                        return Ok((PageBody::Raw { body, done, next }, None));
-                    }
-                }
-                soap::parse_call_response(method, resp.status, &resp.body)
-                    .map(|r| (PageBody::Decoded(r.result), r.limit_info))
-            })
-        })?;
-        if let Some(li) = limit_info {
-            self.transport.limit_info = Some(li);
-        }
-        Ok(page)
-    }
-
-    /// GET of a REST resource (`path` starting with `/services/data/`),
-    /// with one re-login on HTTP 401. Returns the parsed query page.
-    pub(crate) fn rest_query_get(
+    /// GET of a REST resource (`path` starting with `/services/data/`)
+    /// with the session's bearer token, re-logging in once on HTTP 401;
+    /// `interpret` turns each complete response into the result.
+    pub(crate) fn rest_get<T>(
         &mut self,
         path: &str,
         batch_size: Option<u32>,
         context: &str,
-    ) -> Result<Value> {
-        self.with_relogin(|c| c.rest_query_get_once(path, batch_size, context))
+        mut interpret: impl FnMut(HttpResponse) -> Result<T>,
+    ) -> Result<T> {
+        self.with_relogin(|c| c.rest_get_once(path, batch_size, context, &mut interpret))
     }
 
-    fn rest_query_get_once(
-        &mut self,
-        path: &str,
-        batch_size: Option<u32>,
-        context: &str,
-    ) -> Result<Value> {
-        self.rest_get(path, batch_size, context, |resp| {
-            if resp.status == 200 {
-                crate::rest::parse_query_page(&resp.body)
-            } else {
-                Err(crate::rest::parse_error(resp.status, &resp.body))
-            }
-        })
-    }
-
-    /// A REST query page, as [`Client::soap_query_page`] for SOAP.
-    pub(crate) fn rest_query_page(
-        &mut self,
-        path: &str,
-        batch_size: Option<u32>,
-        context: &str,
-    ) -> Result<PageBody> {
-        let once = |c: &mut Client| {
-            c.rest_get(path, batch_size, context, |resp| {
-                if resp.status != 200 {
-                    return Err(crate::rest::parse_error(resp.status, &resp.body));
-                }
-                Ok(match crate::rest::page_head(&resp.body) {
-                    Some((done, next)) => PageBody::Raw {
-                        body: resp.body,
-                        done,
-                        next,
-                    },
-                    None => PageBody::Decoded(crate::rest::parse_query_page(&resp.body)?),
-                })
-            })
-        };
-        self.with_relogin(once)
-    }
-
-    /// One GET of a REST resource with the session's bearer token.
-    fn rest_get<T>(
+    fn rest_get_once<T>(
         &mut self,
         path: &str,
         batch_size: Option<u32>,
@@ -331,7 +275,7 @@ impl Client {
             return Ok(());
         }
         let info = self
-            .soap_call("getUserInfo", &json!({}), None, "login (getUserInfo)")
+            .soap_call("getUserInfo", &json!({}), None, "login (getUserInfo)", true)
             .map_err(|mut e| {
                 e.context = "login (getUserInfo)".to_string();
                 e
@@ -350,7 +294,7 @@ impl Client {
         if self.session.is_some() {
             // A session that already expired needs no logout: do not log
             // in just to log out.
-            let result = self.soap_call_once("logout", &json!({}), None, "logout");
+            let result = self.soap_call_once("logout", &json!({}), None, "logout", true);
             self.session = None;
             match result {
                 Ok(_) => {}
@@ -363,7 +307,7 @@ impl Client {
 
     /// Replaces any configured secret or the session token that might
     /// have slipped into an error text (servers echo things).
-    fn scrub(&self, mut e: Error) -> Error {
+    pub(crate) fn scrub(&self, mut e: Error) -> Error {
         let mut secrets: Vec<&Secret> = Vec::new();
         for s in [
             &self.cfg.password,

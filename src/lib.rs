@@ -1,12 +1,24 @@
 //! sfclient: the Salesforce client and sync planner behind the
 //! SalesForce-Customer-Sync-CE OTRS package.
 //!
-//! Layers, top to bottom: `ffi` (C ABI) -> `client` (one method-name entry
-//! point) -> auth / transport / soap / rest / query (the wire) and `sync`
-//! (pure planning, no I/O).
+//! Layers, each using only the ones before it (doc/dev/ARCHITECTURE.md,
+//! "Layers"; `tools/check-layers` enforces the order and that no module
+//! imports form a cycle):
+//!
+//! * base: [`error`], [`soql`];
+//! * wire: [`config`], [`usage`], `records`, [`transport`], [`jwt`], the
+//!   codecs [`soap`] and [`rest`], [`auth`], and [`client`] (one session;
+//!   its fields are private);
+//! * query: [`query`], the pager;
+//! * api: [`api`], the method table behind [`Client::call`], and
+//!   [`api::sync`], which fetches the records of a sync and plans them;
+//! * ffi: [`ffi`], the C ABI.
+//!
+//! [`sync`], the planner, is a pure leaf beside them: no I/O, only base
+//! modules; api and ffi use it.
 
+pub mod api;
 pub mod auth;
-pub mod calls;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -15,11 +27,11 @@ pub mod jwt;
 pub mod query;
 mod records;
 pub mod rest;
-mod rest_page;
 pub mod soap;
 pub mod soql;
 pub mod sync;
 pub mod transport;
+pub mod usage;
 
 #[cfg(test)]
 mod test_support;

@@ -15,12 +15,32 @@
 //! and fetched again. No thread outlives a call, so a pager also works in a
 //! forked child.
 
-use crate::client::{Client, PageBody};
+use crate::client::Client;
 use crate::config::clamp_batch_size;
 use crate::error::{Error, ErrorKind, Result};
 use crate::records::hand_over;
-use crate::soap::LimitInfo;
+use crate::transport::form_urlencode;
+use crate::usage::LimitInfo;
+use crate::{rest, soap};
 use serde_json::{json, Value};
+
+/// A query page as fetched, before the pager decodes it.
+enum PageBody {
+    /// A page that opens like a plain one: its body, not decoded yet, and
+    /// what its start says (`done`, the cursor of the next page), so the
+    /// next page can be fetched while this one is decoded.
+    Raw {
+        body: Vec<u8>,
+        done: bool,
+        next: Option<String>,
+    },
+    /// Anything else, decoded (or refused) right away, with the usage
+    /// figures its response carried (noted when its turn comes).
+    Decoded {
+        page: Value,
+        limit_info: Option<LimitInfo>,
+    },
+}
 
 /// Which API pages are fetched through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -255,7 +275,11 @@ impl QueryPager {
     ) -> Result<(Value, u64)> {
         let (body, done, next) = match self.take_or_fetch(client, page_no)? {
             PageBody::Raw { body, done, next } => (body, done, next),
-            PageBody::Decoded(mut page) => {
+            PageBody::Decoded {
+                mut page,
+                limit_info,
+            } => {
+                client.note_limit_info(limit_info);
                 let n = hand_over(&mut page, 0, each)?;
                 return Ok((page, n));
             }
@@ -281,23 +305,8 @@ impl QueryPager {
         });
         self.ahead = ahead;
         let (page, records, limit_info) = streamed?;
-        self.keep_limit_info(client, limit_info);
+        client.note_limit_info(limit_info);
         Ok((page, records))
-    }
-
-    /// Records the API usage figures of a decoded page, unless the page
-    /// fetched ahead already brought newer ones.
-    fn keep_limit_info(&self, client: &mut Client, limit_info: Option<LimitInfo>) {
-        let newer = matches!(
-            self.ahead,
-            Some(Ahead {
-                fetched: Ok(PageBody::Decoded(_)),
-                ..
-            })
-        );
-        if let (Some(li), false) = (limit_info, newer) {
-            client.transport.limit_info = Some(li);
-        }
     }
 
     fn soap_method(&self, more: bool) -> &'static str {
@@ -313,25 +322,27 @@ impl QueryPager {
         let context = page_context(page_no);
         let method = self.soap_method(cursor.is_some());
         match (self.api, cursor) {
-            (Api::Soap, None) => client.soap_query_page(
+            (Api::Soap, None) => fetch_soap_page(
+                client,
                 method,
                 &json!({"soql": self.soql}),
                 Some(self.batch_size),
                 &context,
             ),
-            (Api::Soap, Some(locator)) => client.soap_query_page(
+            (Api::Soap, Some(locator)) => fetch_soap_page(
+                client,
                 method,
                 &json!({"query_locator": locator}),
                 Some(self.batch_size),
                 &context,
             ),
             (Api::Rest, None) => {
-                let path = rest_query_path(&client.cfg.api_version, &self.soql, self.all);
-                client.rest_query_page(&path, Some(self.batch_size), &context)
+                let path = rest_query_path(&client.config().api_version, &self.soql, self.all);
+                fetch_rest_page(client, &path, Some(self.batch_size), &context)
             }
             (Api::Rest, Some(url)) => {
                 let path = rest_next_path(client, url)?;
-                client.rest_query_page(&path, Some(self.batch_size), &context)
+                fetch_rest_page(client, &path, Some(self.batch_size), &context)
             }
         }
     }
@@ -358,9 +369,77 @@ impl QueryPager {
     }
 }
 
-/// Decodes the body of a plain page (see `Client::soap_query_page`),
-/// handing each record to `each` as it is decoded: the page without its
-/// records, how many there were, the usage figures.
+/// A SOAP `query`/`queryAll`/`queryMore` page. A plain page comes back
+/// undecoded with its `done` and locator (see [`PageBody`]); anything else
+/// is decoded here.
+fn fetch_soap_page(
+    client: &mut Client,
+    method: &str,
+    args: &Value,
+    batch_size: Option<u32>,
+    context: &str,
+) -> Result<PageBody> {
+    client.soap_request(method, args, batch_size, context, true, |resp| {
+        if resp.status == 200 {
+            if let Some((done, next)) = soap::query_head(method, &resp.body) {
+                let body = resp.body;
+                return Ok(PageBody::Raw { body, done, next });
+            }
+        }
+        soap::parse_call_response(method, resp.status, &resp.body).map(|r| PageBody::Decoded {
+            page: r.result,
+            limit_info: r.limit_info,
+        })
+    })
+}
+
+/// A REST query page, as [`fetch_soap_page`] for SOAP (REST usage figures come
+/// in a header, which the transport notes).
+fn fetch_rest_page(
+    client: &mut Client,
+    path: &str,
+    batch_size: Option<u32>,
+    context: &str,
+) -> Result<PageBody> {
+    client.rest_get(path, batch_size, context, |resp| {
+        if resp.status != 200 {
+            return Err(rest::parse_error(resp.status, &resp.body));
+        }
+        Ok(match rest::page_head(&resp.body) {
+            Some((done, next)) => PageBody::Raw {
+                body: resp.body,
+                done,
+                next,
+            },
+            None => PageBody::Decoded {
+                page: rest::parse_query_page(&resp.body)?,
+                limit_info: None,
+            },
+        })
+    })
+}
+
+/// One REST query page (`path` as [`rest_query_path`] or
+/// [`rest_next_path`] give it), decoded: the `rest_query` and
+/// `rest_query_more` call methods.
+pub fn rest_query_page(
+    client: &mut Client,
+    path: &str,
+    batch_size: Option<u32>,
+    context: &str,
+) -> Result<Value> {
+    client.rest_get(path, batch_size, context, |resp| {
+        if resp.status == 200 {
+            rest::parse_query_page(&resp.body)
+        } else {
+            Err(rest::parse_error(resp.status, &resp.body))
+        }
+    })
+}
+
+/// Decodes the body of a plain page (see [`PageBody::Raw`]), handing each
+/// record to `each` as it is decoded: the page without its records, how
+/// many there were, the usage figures.
 fn decode_page_each(
     api: Api,
     method: &str,
@@ -368,11 +447,9 @@ fn decode_page_each(
     each: &mut dyn FnMut(Value) -> Result<()>,
 ) -> Result<(Value, u64, Option<LimitInfo>)> {
     match api {
-        Api::Soap => crate::soap::parse_query_response_each(method, body, each)
+        Api::Soap => soap::parse_query_response_each(method, body, each)
             .map(|(response, n)| (response.result, n, response.limit_info)),
-        Api::Rest => {
-            crate::rest::parse_query_page_each(body, each).map(|(page, n)| (page, n, None))
-        }
+        Api::Rest => rest::parse_query_page_each(body, each).map(|(page, n)| (page, n, None)),
     }
 }
 
@@ -407,27 +484,13 @@ fn protocol(context: &str, msg: String) -> Error {
 /// `/services/data/vNN.0/query?q=...` (or `queryAll`).
 pub fn rest_query_path(api_version: &str, soql: &str, all: bool) -> String {
     let resource = if all { "queryAll" } else { "query" };
-    let q: String = form_urlencode(soql);
+    let q = form_urlencode(soql);
     format!("/services/data/v{api_version}/{resource}?q={q}")
-}
-
-fn form_urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// A `nextRecordsUrl` as a path on our instance. Absolute URLs are only
 /// accepted on the session's own instance (the Bearer token goes along).
-pub(crate) fn rest_next_path(client: &mut Client, url: &str) -> Result<String> {
+pub fn rest_next_path(client: &mut Client, url: &str) -> Result<String> {
     let instance = client.session()?.instance_url.clone();
     let path = if let Some(rest) = url.strip_prefix(&instance) {
         rest.to_string()

@@ -20,7 +20,7 @@
 
 use crate::config::{Config, Secret};
 use crate::error::{Error, ErrorKind, Result};
-use crate::soap::LimitInfo;
+use crate::usage::{LimitInfo, Usage};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -95,17 +95,6 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
-/// API usage of this client (the `usage` call).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Usage {
-    /// Requests sent for API calls (each attempt counts: Salesforce counts them).
-    pub api_calls: u64,
-    /// Login and token requests.
-    pub logins: u64,
-    /// Attempts repeated after a transient failure.
-    pub retries: u64,
-}
-
 /// The HTTP machinery of one client.
 pub struct Transport {
     http: Option<reqwest::blocking::Client>,
@@ -123,8 +112,10 @@ pub struct Transport {
     /// Whether any response arrived yet: a refused connection is only
     /// worth retrying once we know the host was there ("mid-run").
     contacted: bool,
-    pub usage: Usage,
-    pub limit_info: Option<LimitInfo>,
+    usage: Usage,
+    /// The latest figures Salesforce reported; written only by
+    /// [`Transport::note_limit_info`].
+    limit_info: Option<LimitInfo>,
     /// Backoff base (tests may shorten it).
     pub backoff_base: Duration,
 }
@@ -142,6 +133,24 @@ impl std::fmt::Debug for Transport {
 }
 
 impl Transport {
+    /// Requests counted so far.
+    pub fn usage(&self) -> &Usage {
+        &self.usage
+    }
+
+    /// The latest API usage figures Salesforce reported, if any.
+    pub fn limit_info(&self) -> Option<&LimitInfo> {
+        self.limit_info.as_ref()
+    }
+
+    /// Keeps the figures of a response; `None` (a response without them)
+    /// keeps the previous ones.
+    pub fn note_limit_info(&mut self, limit_info: Option<LimitInfo>) {
+        if let Some(li) = limit_info {
+            self.limit_info = Some(li);
+        }
+    }
+
     /// Reads the CA file and checks the proxy; builds the HTTP client
     /// lazily on first use.
     pub fn new(cfg: &Config) -> Result<Transport> {
@@ -353,17 +362,12 @@ impl Transport {
         self.contacted = true;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        if let Some(v) = headers
-            .get("Sforce-Limit-Info")
-            .and_then(|v| v.to_str().ok())
-            .and_then(crate::rest::parse_limit_header)
-        {
-            self.limit_info = Some(LimitInfo {
-                current: v.0,
-                limit: v.1,
-                kind: "API REQUESTS".to_string(),
-            });
-        }
+        self.note_limit_info(
+            headers
+                .get("Sforce-Limit-Info")
+                .and_then(|v| v.to_str().ok())
+                .and_then(LimitInfo::from_rest_header),
+        );
         // Content-Length is of the compressed body; the cap applies to what
         // we would hold in memory, so it is checked while reading too.
         if let Some(len) = resp.content_length() {

@@ -49,8 +49,8 @@ fn soap_headers_are_sent() {
     );
     assert!(head.contains("soapaction: \"\""), "{head}");
     assert!(head.contains("accept-encoding: gzip"), "{head}");
-    assert_eq!(t.usage.api_calls, 1);
-    assert_eq!(t.usage.retries, 0);
+    assert_eq!(t.usage().api_calls, 1);
+    assert_eq!(t.usage().retries, 0);
 }
 
 #[test]
@@ -59,8 +59,8 @@ fn transient_503_is_retried_then_succeeds() {
     let mut t = transport(json!({}));
     assert_eq!(send(&mut t, &srv.url("/"), true).unwrap(), "done");
     assert_eq!(srv.requests(), 2);
-    assert_eq!(t.usage.retries, 1);
-    assert_eq!(t.usage.api_calls, 2);
+    assert_eq!(t.usage().retries, 1);
+    assert_eq!(t.usage().api_calls, 2);
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn retries_are_bounded() {
     assert_eq!(e.context, "test call");
     assert!(e.message.contains("3 attempts"), "{e}");
     assert_eq!(srv.requests(), 3);
-    assert_eq!(t.usage.retries, 2);
+    assert_eq!(t.usage().retries, 2);
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn timeouts_are_timeout_errors_and_retried_for_reads() {
     let srv = ScriptServer::start(vec![slow, Scripted::ok("quick")]);
     let mut t = transport(json!({"timeout_secs": 1}));
     assert_eq!(send(&mut t, &srv.url("/"), true).unwrap(), "quick");
-    assert_eq!(t.usage.retries, 1);
+    assert_eq!(t.usage().retries, 1);
     let mut slow = Scripted::ok("late");
     slow.delay = Duration::from_secs(3);
     let srv = ScriptServer::start(vec![slow]);
@@ -147,7 +147,7 @@ fn connection_reset_mid_run_is_retried() {
     let mut t = transport(json!({}));
     assert_eq!(send(&mut t, &srv.url("/"), true).unwrap(), "first");
     assert_eq!(send(&mut t, &srv.url("/"), true).unwrap(), "third");
-    assert_eq!(t.usage.retries, 1);
+    assert_eq!(t.usage().retries, 1);
 }
 
 #[test]
@@ -162,7 +162,7 @@ fn refused_connection_at_start_fails_fast() {
     let e = send(&mut t, &format!("http://127.0.0.1:{port}/"), true).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Transport, "{e}");
     assert!(e.message.contains("cannot connect"), "{e}");
-    assert_eq!(t.usage.retries, 0);
+    assert_eq!(t.usage().retries, 0);
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn limit_info_header_is_kept() {
     ]);
     let mut t = transport(json!({}));
     send(&mut t, &srv.url("/"), true).unwrap();
-    let li = t.limit_info.clone().expect("limit info");
+    let li = t.limit_info().cloned().expect("limit info");
     assert_eq!((li.current, li.limit), (18, 5000));
 }
 

@@ -6,9 +6,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use sfclient::rest::{
-    org_and_user_from_id_url, parse_error, parse_limit_header, parse_oauth_token, parse_query_page,
+    org_and_user_from_id_url, parse_error, parse_oauth_token, parse_query_page,
     parse_query_page_each,
 };
+use sfclient::usage::parse_limit_header;
 
 const STATUSES: [u16; 5] = [200, 400, 401, 500, 503];
 

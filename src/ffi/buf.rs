@@ -5,7 +5,7 @@
 use std::os::raw::c_char;
 use std::ptr;
 
-use super::ffi_panic_boundary;
+use sfclient_ffi_export::ffi_export;
 
 /// A result buffer: UTF-8 JSON text owned by the caller once received.
 /// Opaque; read it with sf_buf_data / sf_buf_len, free it with sf_buf_free.
@@ -36,12 +36,11 @@ impl sf_buf {
 ///
 /// # Safety
 /// `buf` is NULL or a buffer from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_buf_data(buf: *const sf_buf) -> *const c_char {
-    ffi_panic_boundary!(default = ptr::null(), {
-        // SAFETY: per the function contract.
-        unsafe { buf.as_ref() }.map_or(ptr::null(), |b| b.bytes.as_ptr().cast::<c_char>())
-    })
+    // SAFETY: per the function contract.
+    unsafe { buf.as_ref() }.map_or(ptr::null(), |b| b.bytes.as_ptr().cast::<c_char>())
 }
 
 /// Length of the buffer's text in bytes (without the trailing NUL).
@@ -49,12 +48,11 @@ pub unsafe extern "C" fn sf_buf_data(buf: *const sf_buf) -> *const c_char {
 ///
 /// # Safety
 /// `buf` is NULL or a buffer from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_buf_len(buf: *const sf_buf) -> usize {
-    ffi_panic_boundary!(default = 0, {
-        // SAFETY: per the function contract.
-        unsafe { buf.as_ref() }.map_or(0, sf_buf::text_len)
-    })
+    // SAFETY: per the function contract.
+    unsafe { buf.as_ref() }.map_or(0, sf_buf::text_len)
 }
 
 /// Frees a buffer received from sf_client_call or sf_plan. NULL is accepted
@@ -63,13 +61,12 @@ pub unsafe extern "C" fn sf_buf_len(buf: *const sf_buf) -> usize {
 ///
 /// # Safety
 /// `buf` is NULL or a buffer from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_buf_free(buf: *mut sf_buf) {
-    ffi_panic_boundary!(default = (), {
-        if !buf.is_null() {
-            // SAFETY: buf came from Box::into_raw in `into_raw` and, per the
-            // contract, has not been freed yet.
-            drop(unsafe { Box::from_raw(buf) });
-        }
-    })
+    if !buf.is_null() {
+        // SAFETY: buf came from Box::into_raw in `into_raw` and, per the
+        // contract, has not been freed yet.
+        drop(unsafe { Box::from_raw(buf) });
+    }
 }

@@ -6,9 +6,10 @@ use std::os::raw::c_char;
 
 use super::buf::sf_buf;
 use super::error::{sf_error, sf_result};
-use super::{ffi_panic_boundary, json_arg, null_parameter, out_arg, str_arg};
+use super::{json_arg, null_parameter, out_arg, str_arg};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind};
+use sfclient_ffi_export::ffi_export;
 
 /// A Salesforce client made from a JSON configuration. Opaque; made by
 /// sf_client_new, freed by sf_client_free. Use one handle from one thread
@@ -33,6 +34,7 @@ pub struct sf_client {
 /// # Safety
 /// `config` points to `config_len` readable bytes; `out` (and `err` unless
 /// NULL) point to writable pointers.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_client_new(
     config: *const c_char,
@@ -40,17 +42,15 @@ pub unsafe extern "C" fn sf_client_new(
     out: *mut *mut sf_client,
     err: *mut *mut sf_error,
 ) -> sf_result {
-    ffi_panic_boundary!(err = err, {
-        const F: &str = "sf_client_new";
-        out_arg(F, "out", out)?;
-        // SAFETY: per the function contract.
-        let text = unsafe { str_arg(F, "config", config, config_len) }?;
-        let client = Client::from_json(text)?;
-        let handle = Box::into_raw(Box::new(sf_client { client }));
-        // SAFETY: out was checked non-NULL; per the contract it is writable.
-        unsafe { out.write(handle) };
-        Ok(())
-    })
+    const F: &str = "sf_client_new";
+    out_arg(F, "out", out)?;
+    // SAFETY: per the function contract.
+    let text = unsafe { str_arg(F, "config", config, config_len) }?;
+    let client = Client::from_json(text)?;
+    let handle = Box::into_raw(Box::new(sf_client { client }));
+    // SAFETY: out was checked non-NULL; per the contract it is writable.
+    unsafe { out.write(handle) };
+    Ok(())
 }
 
 /// Runs one call method (`method`, e.g. "login" or "query"; see
@@ -69,6 +69,7 @@ pub unsafe extern "C" fn sf_client_new(
 /// `client` is a live handle from sf_client_new, not used by another thread
 /// during the call; `method` and `args` point to the given number of
 /// readable bytes; `out` (and `err` unless NULL) point to writable pointers.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_client_call(
     client: *mut sf_client,
@@ -79,32 +80,30 @@ pub unsafe extern "C" fn sf_client_call(
     out: *mut *mut sf_buf,
     err: *mut *mut sf_error,
 ) -> sf_result {
-    ffi_panic_boundary!(err = err, {
-        const F: &str = "sf_client_call";
-        out_arg(F, "out", out)?;
-        // SAFETY: per the function contract, a live handle used by this
-        // thread only.
-        let handle = unsafe { client.as_mut() }.ok_or_else(|| null_parameter(F, "client"))?;
-        // SAFETY: per the function contract.
-        let method = unsafe { str_arg(F, "method", method, method_len) }?;
-        // SAFETY: per the function contract.
-        let args_text = unsafe { str_arg(F, "args", args, args_len) }?;
-        let args = if args_text.trim().is_empty() {
-            serde_json::Value::Object(serde_json::Map::new())
-        } else {
-            json_arg(F, "args", args_text)?
-        };
-        let result = handle.client.call(method, &args)?;
-        let bytes = serde_json::to_vec(&result).map_err(|e| {
-            Error::new(
-                ErrorKind::Protocol,
-                format!("{F}: cannot serialize the result of {method}: {e}"),
-            )
-        })?;
-        // SAFETY: out was checked non-NULL; per the contract it is writable.
-        unsafe { out.write(sf_buf::into_raw(bytes)) };
-        Ok(())
-    })
+    const F: &str = "sf_client_call";
+    out_arg(F, "out", out)?;
+    // SAFETY: per the function contract, a live handle used by this
+    // thread only.
+    let handle = unsafe { client.as_mut() }.ok_or_else(|| null_parameter(F, "client"))?;
+    // SAFETY: per the function contract.
+    let method = unsafe { str_arg(F, "method", method, method_len) }?;
+    // SAFETY: per the function contract.
+    let args_text = unsafe { str_arg(F, "args", args, args_len) }?;
+    let args = if args_text.trim().is_empty() {
+        serde_json::Value::Object(serde_json::Map::new())
+    } else {
+        json_arg(F, "args", args_text)?
+    };
+    let result = handle.client.call(method, &args)?;
+    let bytes = serde_json::to_vec(&result).map_err(|e| {
+        Error::new(
+            ErrorKind::Protocol,
+            format!("{F}: cannot serialize the result of {method}: {e}"),
+        )
+    })?;
+    // SAFETY: out was checked non-NULL; per the contract it is writable.
+    unsafe { out.write(sf_buf::into_raw(bytes)) };
+    Ok(())
 }
 
 /// Frees a client handle and everything it holds (its session is simply
@@ -114,13 +113,12 @@ pub unsafe extern "C" fn sf_client_call(
 ///
 /// # Safety
 /// `client` is NULL or a handle from sf_client_new not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_client_free(client: *mut sf_client) {
-    ffi_panic_boundary!(default = (), {
-        if !client.is_null() {
-            // SAFETY: client came from Box::into_raw in sf_client_new and,
-            // per the contract, has not been freed yet.
-            drop(unsafe { Box::from_raw(client) });
-        }
-    })
+    if !client.is_null() {
+        // SAFETY: client came from Box::into_raw in sf_client_new and,
+        // per the contract, has not been freed yet.
+        drop(unsafe { Box::from_raw(client) });
+    }
 }

@@ -6,12 +6,15 @@ use std::ffi::CString;
 use std::os::raw::c_char;
 use std::ptr;
 
-use super::ffi_panic_boundary;
 use crate::error::{Error, ErrorKind};
+use sfclient_ffi_export::ffi_export;
 
-/// Status of every `sf_*` call that can fail. The numbers are fixed forever
-/// (they are `sf_error_kind`, i.e. `ErrorKind` in src/error.rs);
-/// 0 is success.
+// The numbers are ErrorKind's (src/error.rs), written out so that the
+// header holds this one enum; the check after `sf_result::of` stops the
+// build when one differs.
+
+/// Status of every `sf_*` call that can fail: 0 is success. The numbers
+/// are fixed forever; retired ones are not reused.
 ///
 /// cbindgen:rename-all=ScreamingSnakeCase
 #[repr(u32)]
@@ -20,41 +23,42 @@ pub enum sf_result {
     /// Success.
     Ok = 0,
     /// A required pointer or handle was NULL.
-    NullParameter = ErrorKind::NullParameter as u32,
+    NullParameter = 1,
     /// Input bytes were not valid UTF-8.
-    InvalidUtf8 = ErrorKind::InvalidUtf8 as u32,
+    InvalidUtf8 = 2,
     /// Arguments were not valid JSON or missed a required field.
-    InvalidArgument = ErrorKind::InvalidArgument as u32,
+    InvalidArgument = 3,
     /// The client configuration is unusable (the message names the setting).
-    Config = ErrorKind::Config as u32,
+    Config = 4,
     /// Salesforce refused the login.
-    Auth = ErrorKind::Auth as u32,
+    Auth = 5,
     /// Salesforce answered with an API fault or error (see sf_error_sf_code).
-    Salesforce = ErrorKind::Salesforce as u32,
+    Salesforce = 6,
     /// An unexpected HTTP status without a Salesforce error body.
-    Http = ErrorKind::Http as u32,
+    Http = 7,
     /// Connecting, TLS or I/O failed.
-    Transport = ErrorKind::Transport as u32,
+    Transport = 8,
     /// A connect or overall timeout expired.
-    Timeout = ErrorKind::Timeout as u32,
+    Timeout = 9,
     /// The response could not be understood.
-    Protocol = ErrorKind::Protocol as u32,
+    Protocol = 10,
     /// The API request limit is exhausted.
-    LimitExceeded = ErrorKind::LimitExceeded as u32,
+    LimitExceeded = 11,
     /// The method name is not known.
-    UnknownMethod = ErrorKind::UnknownMethod as u32,
+    UnknownMethod = 12,
     /// The call is not supported by this library.
-    NotSupported = ErrorKind::NotSupported as u32,
+    NotSupported = 13,
     /// A response body exceeded the configured size cap.
-    ResponseTooLarge = ErrorKind::ResponseTooLarge as u32,
+    ResponseTooLarge = 14,
     /// The sync planner refused its input.
-    Plan = ErrorKind::Plan as u32,
+    Plan = 15,
     /// A panic was caught at the C boundary (a bug: please report it).
-    Panic = ErrorKind::Panic as u32,
+    Panic = 16,
 }
 
-impl From<ErrorKind> for sf_result {
-    fn from(kind: ErrorKind) -> Self {
+impl sf_result {
+    /// The status of an error kind.
+    pub const fn of(kind: ErrorKind) -> sf_result {
         // Exhaustive on purpose: a new ErrorKind must get its sf_result.
         match kind {
             ErrorKind::NullParameter => sf_result::NullParameter,
@@ -74,6 +78,43 @@ impl From<ErrorKind> for sf_result {
             ErrorKind::Plan => sf_result::Plan,
             ErrorKind::Panic => sf_result::Panic,
         }
+    }
+}
+
+// Every status has its ErrorKind's number.
+const _: () = {
+    use ErrorKind as K;
+    let kinds = [
+        K::NullParameter,
+        K::InvalidUtf8,
+        K::InvalidArgument,
+        K::Config,
+        K::Auth,
+        K::Salesforce,
+        K::Http,
+        K::Transport,
+        K::Timeout,
+        K::Protocol,
+        K::LimitExceeded,
+        K::UnknownMethod,
+        K::NotSupported,
+        K::ResponseTooLarge,
+        K::Plan,
+        K::Panic,
+    ];
+    let mut i = 0;
+    while i < kinds.len() {
+        assert!(
+            sf_result::of(kinds[i]) as u32 == kinds[i] as u32,
+            "an sf_result number differs from its ErrorKind"
+        );
+        i += 1;
+    }
+};
+
+impl From<ErrorKind> for sf_result {
+    fn from(kind: ErrorKind) -> Self {
+        sf_result::of(kind)
     }
 }
 
@@ -134,15 +175,14 @@ unsafe fn borrow<'a>(err: *const sf_error) -> Option<&'a sf_error> {
 ///
 /// # Safety
 /// `err` is NULL or an error from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_error_code(err: *const sf_error) -> sf_result {
-    ffi_panic_boundary!(default = sf_result::Panic, {
-        // SAFETY: per the function contract.
-        match unsafe { borrow(err) } {
-            Some(e) => sf_result::from(e.kind),
-            None => sf_result::NullParameter,
-        }
-    })
+    // SAFETY: per the function contract.
+    match unsafe { borrow(err) } {
+        Some(e) => sf_result::from(e.kind),
+        None => sf_result::NullParameter,
+    }
 }
 
 /// The stable upper-case name of the status code, e.g. "AUTH".
@@ -151,12 +191,11 @@ pub unsafe extern "C" fn sf_error_code(err: *const sf_error) -> sf_result {
 ///
 /// # Safety
 /// `err` is NULL or an error from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_error_name(err: *const sf_error) -> *const c_char {
-    ffi_panic_boundary!(default = ptr::null(), {
-        // SAFETY: per the function contract.
-        unsafe { borrow(err) }.map_or(ptr::null(), |e| e.name.as_ptr())
-    })
+    // SAFETY: per the function contract.
+    unsafe { borrow(err) }.map_or(ptr::null(), |e| e.name.as_ptr())
 }
 
 /// The human-readable message (says what to fix where known; never holds a
@@ -165,12 +204,11 @@ pub unsafe extern "C" fn sf_error_name(err: *const sf_error) -> *const c_char {
 ///
 /// # Safety
 /// `err` is NULL or an error from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_error_message(err: *const sf_error) -> *const c_char {
-    ffi_panic_boundary!(default = ptr::null(), {
-        // SAFETY: per the function contract.
-        unsafe { borrow(err) }.map_or(ptr::null(), |e| e.message.as_ptr())
-    })
+    // SAFETY: per the function contract.
+    unsafe { borrow(err) }.map_or(ptr::null(), |e| e.message.as_ptr())
 }
 
 /// What Salesforce said: its exceptionCode / errorCode / OAuth error, e.g.
@@ -179,14 +217,13 @@ pub unsafe extern "C" fn sf_error_message(err: *const sf_error) -> *const c_char
 ///
 /// # Safety
 /// `err` is NULL or an error from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_error_sf_code(err: *const sf_error) -> *const c_char {
-    ffi_panic_boundary!(default = ptr::null(), {
-        // SAFETY: per the function contract.
-        unsafe { borrow(err) }
-            .and_then(|e| e.sf_code.as_ref())
-            .map_or(ptr::null(), |code| code.as_ptr())
-    })
+    // SAFETY: per the function contract.
+    unsafe { borrow(err) }
+        .and_then(|e| e.sf_code.as_ref())
+        .map_or(ptr::null(), |code| code.as_ptr())
 }
 
 /// The HTTP status of the response that failed, or 0 when no response
@@ -194,12 +231,11 @@ pub unsafe extern "C" fn sf_error_sf_code(err: *const sf_error) -> *const c_char
 ///
 /// # Safety
 /// `err` is NULL or an error from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_error_http_status(err: *const sf_error) -> u16 {
-    ffi_panic_boundary!(default = 0, {
-        // SAFETY: per the function contract.
-        unsafe { borrow(err) }.map_or(0, |e| e.http_status)
-    })
+    // SAFETY: per the function contract.
+    unsafe { borrow(err) }.map_or(0, |e| e.http_status)
 }
 
 /// What the library was doing, e.g. "login" or "query page 3"; "" when not
@@ -208,12 +244,11 @@ pub unsafe extern "C" fn sf_error_http_status(err: *const sf_error) -> u16 {
 ///
 /// # Safety
 /// `err` is NULL or an error from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_error_context(err: *const sf_error) -> *const c_char {
-    ffi_panic_boundary!(default = ptr::null(), {
-        // SAFETY: per the function contract.
-        unsafe { borrow(err) }.map_or(ptr::null(), |e| e.context.as_ptr())
-    })
+    // SAFETY: per the function contract.
+    unsafe { borrow(err) }.map_or(ptr::null(), |e| e.context.as_ptr())
 }
 
 /// Frees an error received through an `sf_error **err` argument, with the
@@ -222,13 +257,12 @@ pub unsafe extern "C" fn sf_error_context(err: *const sf_error) -> *const c_char
 ///
 /// # Safety
 /// `err` is NULL or an error from this library not yet freed.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_error_free(err: *mut sf_error) {
-    ffi_panic_boundary!(default = (), {
-        if !err.is_null() {
-            // SAFETY: err came from Box::into_raw in `store` and, per the
-            // contract, has not been freed yet.
-            drop(unsafe { Box::from_raw(err) });
-        }
-    })
+    if !err.is_null() {
+        // SAFETY: err came from Box::into_raw in `store` and, per the
+        // contract, has not been freed yet.
+        drop(unsafe { Box::from_raw(err) });
+    }
 }

@@ -10,9 +10,14 @@
 //!
 //! Rules every export follows:
 //!
-//! * its body runs inside [`ffi_panic_boundary!`], so no panic crosses the
-//!   boundary (a panic becomes `SF_RESULT_PANIC`, or the documented default
-//!   for functions that return no status);
+//! * it carries `#[ffi_export]` (crate `sfclient-ffi-export`), which runs
+//!   its whole body behind `catch_unwind`, so no panic crosses the boundary:
+//!   an export with an `sf_error **err` parameter then returns
+//!   `SF_RESULT_PANIC` and an error object, any other what [`OnPanic`]
+//!   names for its return type (NULL, 0, `SF_RESULT_PANIC`); a test fails
+//!   on an export without the attribute;
+//! * the body of an export with `sf_error **err` is a `Result<(), Error>`
+//!   (so `?` works); the attribute turns it into the `sf_result`;
 //! * NULL pointers give `SF_RESULT_NULL_PARAMETER`, bytes that are not UTF-8
 //!   give `SF_RESULT_INVALID_UTF8`, never a crash;
 //! * `*out` is written only on success, `*err` (optional) only on failure;
@@ -24,6 +29,7 @@ use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{Error, ErrorKind};
+use sfclient_ffi_export::ffi_export;
 
 pub mod buf;
 pub mod client;
@@ -38,26 +44,11 @@ pub use error::{
 };
 pub use plan::sf_plan;
 
-/// Runs the body of an export behind `catch_unwind`.
-///
-/// * `ffi_panic_boundary!(err = ERR_PTR, { body })`: the body is a
-///   `Result<(), Error>`; the export returns `sf_result`, and on failure
-///   (including a caught panic) writes an `sf_error` to `*ERR_PTR` when
-///   that pointer is not NULL.
-/// * `ffi_panic_boundary!(default = VALUE, { body })`: for accessors and
-///   free functions; a panic returns `VALUE`.
-macro_rules! ffi_panic_boundary {
-    (err = $err:expr, $body:block) => {
-        $crate::ffi::guard_result($err, || $body)
-    };
-    (default = $default:expr, $body:block) => {
-        $crate::ffi::guard_or($default, || $body)
-    };
-}
-pub(crate) use ffi_panic_boundary;
-
-/// The status-returning half of [`ffi_panic_boundary!`]. Public (hidden)
-/// so that tests can drive a panic through the very code every export uses.
+/// The boundary of an export with an `err` parameter, as `#[ffi_export]`
+/// writes it: runs `body` behind `catch_unwind`; an error or a caught panic
+/// becomes its status and an `sf_error` in `*err` (when `err` is not NULL).
+/// Public (hidden) so that tests can drive a panic through the very code
+/// every export uses.
 #[doc(hidden)]
 pub fn guard_result<F>(err: *mut *mut sf_error, body: F) -> sf_result
 where
@@ -80,13 +71,48 @@ where
     code
 }
 
-/// The value-returning half of [`ffi_panic_boundary!`].
+/// The boundary of any other export, as `#[ffi_export]` writes it: a
+/// panic gives `default` (the return type's [`OnPanic`] value).
 #[doc(hidden)]
 pub fn guard_or<T, F>(default: T, body: F) -> T
 where
     F: FnOnce() -> T,
 {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(default)
+}
+
+/// What an export without an `err` parameter returns when its body
+/// panics: a value the caller already handles as "nothing".
+pub trait OnPanic {
+    fn on_panic() -> Self;
+}
+
+impl OnPanic for () {
+    fn on_panic() {}
+}
+
+impl OnPanic for usize {
+    fn on_panic() -> usize {
+        0
+    }
+}
+
+impl OnPanic for u16 {
+    fn on_panic() -> u16 {
+        0
+    }
+}
+
+impl<T> OnPanic for *const T {
+    fn on_panic() -> *const T {
+        std::ptr::null()
+    }
+}
+
+impl OnPanic for sf_result {
+    fn on_panic() -> sf_result {
+        sf_result::Panic
+    }
 }
 
 fn panic_text(payload: &(dyn Any + Send)) -> &str {
@@ -169,10 +195,98 @@ pub(crate) fn out_arg<T>(function: &str, name: &str, out: *mut *mut T) -> Result
 ///
 /// Returns a static NUL-terminated string owned by the library: never free
 /// it. Safe to call from any thread at any time.
+#[ffi_export]
 #[no_mangle]
 pub extern "C" fn sf_version() -> *const c_char {
-    ffi_panic_boundary!(default = std::ptr::null(), {
-        static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
-        VERSION.as_ptr().cast::<c_char>()
-    })
+    static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    VERSION.as_ptr().cast::<c_char>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    // Exports made only for this test, to see the boundary the attribute
+    // writes (the test binary is no library: nothing links against them).
+    #[ffi_export]
+    #[no_mangle]
+    extern "C" fn sfclient_test_status_export(panics: bool, err: *mut *mut sf_error) -> sf_result {
+        if panics {
+            panic!("status export panicked");
+        }
+        Err(Error::new(ErrorKind::Plan, "refused"))
+    }
+
+    #[ffi_export]
+    #[no_mangle]
+    extern "C" fn sfclient_test_value_export(panics: bool) -> *const c_char {
+        if panics {
+            panic!("value export panicked");
+        }
+        c"text".as_ptr()
+    }
+
+    #[test]
+    fn the_attribute_puts_the_boundary_around_the_whole_body() {
+        let mut err: *mut sf_error = std::ptr::null_mut();
+        assert_eq!(
+            sfclient_test_status_export(false, &mut err),
+            sf_result::Plan
+        );
+        assert!(!err.is_null());
+        // SAFETY: err was just written by the export and is freed once.
+        unsafe { error::sf_error_free(err) };
+        err = std::ptr::null_mut();
+        assert_eq!(
+            sfclient_test_status_export(true, &mut err),
+            sf_result::Panic
+        );
+        // SAFETY: as above.
+        let name = unsafe { std::ffi::CStr::from_ptr(error::sf_error_name(err)) };
+        assert_eq!(name.to_str(), Ok("PANIC"));
+        // SAFETY: as above.
+        unsafe { error::sf_error_free(err) };
+        assert!(!sfclient_test_value_export(false).is_null());
+        assert!(sfclient_test_value_export(true).is_null());
+    }
+
+    /// `#[ffi_export]` is what puts the panic boundary around an export, so
+    /// every `#[no_mangle]` function of the crate must carry it.
+    #[test]
+    fn every_export_has_the_panic_boundary() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut exports = 0;
+        let mut missing = Vec::new();
+        let mut dirs = vec![src];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension() != Some("rs".as_ref()) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let lines: Vec<&str> = text.lines().map(str::trim).collect();
+                for (n, line) in lines.iter().enumerate() {
+                    if *line != "#[no_mangle]" {
+                        continue;
+                    }
+                    exports += 1;
+                    let attrs = lines[..n].iter().rev().take_while(|l| l.starts_with("#["));
+                    if !attrs.clone().any(|l| *l == "#[ffi_export]") {
+                        missing.push(format!("{}:{}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+        assert!(exports >= 13, "only {exports} exports found");
+        assert!(
+            missing.is_empty(),
+            "exports without #[ffi_export]: {missing:?}"
+        );
+    }
 }

@@ -4,8 +4,9 @@ use std::os::raw::c_char;
 
 use super::buf::sf_buf;
 use super::error::{sf_error, sf_result};
-use super::{ffi_panic_boundary, json_arg, out_arg, str_arg};
+use super::{json_arg, out_arg, str_arg};
 use crate::error::{Error, ErrorKind};
+use sfclient_ffi_export::ffi_export;
 
 /// Computes a sync plan from a complete planner input (`input`,
 /// `input_len` bytes of UTF-8 JSON; see doc/dev/ARCHITECTURE.md "Planner
@@ -20,6 +21,7 @@ use crate::error::{Error, ErrorKind};
 /// # Safety
 /// `input` points to `input_len` readable bytes; `out` (and `err` unless
 /// NULL) point to writable pointers.
+#[ffi_export]
 #[no_mangle]
 pub unsafe extern "C" fn sf_plan(
     input: *const c_char,
@@ -27,21 +29,19 @@ pub unsafe extern "C" fn sf_plan(
     out: *mut *mut sf_buf,
     err: *mut *mut sf_error,
 ) -> sf_result {
-    ffi_panic_boundary!(err = err, {
-        const F: &str = "sf_plan";
-        out_arg(F, "out", out)?;
-        // SAFETY: per the function contract.
-        let text = unsafe { str_arg(F, "input", input, input_len) }?;
-        let input = json_arg(F, "input", text)?;
-        let plan = crate::sync::plan(&input)?;
-        let bytes = serde_json::to_vec(&plan).map_err(|e| {
-            Error::new(
-                ErrorKind::Protocol,
-                format!("{F}: cannot serialize the plan: {e}"),
-            )
-        })?;
-        // SAFETY: out was checked non-NULL; per the contract it is writable.
-        unsafe { out.write(sf_buf::into_raw(bytes)) };
-        Ok(())
-    })
+    const F: &str = "sf_plan";
+    out_arg(F, "out", out)?;
+    // SAFETY: per the function contract.
+    let text = unsafe { str_arg(F, "input", input, input_len) }?;
+    let input = json_arg(F, "input", text)?;
+    let plan = crate::sync::plan(&input)?;
+    let bytes = serde_json::to_vec(&plan).map_err(|e| {
+        Error::new(
+            ErrorKind::Protocol,
+            format!("{F}: cannot serialize the plan: {e}"),
+        )
+    })?;
+    // SAFETY: out was checked non-NULL; per the contract it is writable.
+    unsafe { out.write(sf_buf::into_raw(bytes)) };
+    Ok(())
 }

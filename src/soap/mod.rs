@@ -32,6 +32,7 @@
 //! input size.
 
 use crate::error::{Error, Result};
+use crate::usage::LimitInfo;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
@@ -173,15 +174,6 @@ pub struct Response {
     pub result: Value,
     /// `LimitInfoHeader` (API REQUESTS), when the response had one.
     pub limit_info: Option<LimitInfo>,
-}
-
-/// API usage from the `LimitInfoHeader` response header.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LimitInfo {
-    pub current: u64,
-    pub limit: u64,
-    /// `type`, e.g. `API REQUESTS`.
-    pub kind: String,
 }
 
 /// Decodes the response of `method`. Faults become errors (see

@@ -1,5 +1,5 @@
-//! Tests of the SOAP codec against the payload shapes of
-//! shared/reference/salesforce-protocol.md, plus hostile input.
+//! Tests of the SOAP codec against the payload shapes Salesforce sends
+//! (doc/dev/PROTOCOL.md), plus hostile input.
 
 use super::*;
 use crate::error::ErrorKind;

@@ -1,7 +1,7 @@
 //! Salesforce ids, e-mail syntax, the DeleteOld glob: small pure helpers.
 
 /// Normalises a Salesforce id to its 18-character form: a 15-character id
-/// gets its 3-character checksum (protocol reference §9); an 18-character
+/// gets its 3-character checksum (doc/dev/PROTOCOL.md); an 18-character
 /// id is returned as given. Anything else (wrong length, a character that
 /// is not ASCII alphanumeric) gives `None`.
 pub fn to_id18(id: &str) -> Option<String> {

@@ -2,7 +2,8 @@
 //! OTRS state) to a plan that the Perl side applies through the OTRS API
 //! (ARCHITECTURE.md, "Planner input" and "Plan (output)").
 //!
-//! The JSON entry points are [`plan`] and [`fetch_and_plan`]; the typed
+//! Pure: no I/O. The JSON entry point is [`plan`] (`api::sync` fetches the
+//! records for the `sync_plan` call method and plans them here); the typed
 //! core ([`Spec`], [`SfRecord`], [`OtrsState`], [`plan_records`]) is public
 //! for the benchmark and for callers that build records themselves.
 //!
@@ -62,7 +63,7 @@ mod state;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use ids::{email_syntax_ok, glob_match, looks_like_account_id, sf_datetime_to_otrs, to_id18};
 pub use output::{Action, Cleanup, FetchStats, Plan, Skip};
@@ -72,12 +73,7 @@ pub use spec::{column_length, CleanupAction, Kind, LoginField, Mode, Settings, S
 pub use state::{OtrsRecord, OtrsState, Slot};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::query::{Api, QueryPager};
-use serde_json::{json, Value};
-
-/// The SOQL that lists the Contact-to-Account relations (Contact mode).
-pub const RELATIONS_SOQL: &str =
-    "SELECT ContactId, AccountId FROM AccountContactRelation ORDER BY Id";
+use serde_json::Value;
 
 fn bad(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidArgument, msg)
@@ -110,16 +106,16 @@ fn relations_from_json(input: &Value) -> Result<Vec<Relation>> {
     };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        if let Some(pair) = relation(item) {
+        if let Some(pair) = relation_from_json(item) {
             out.push(pair);
         }
     }
     Ok(out)
 }
 
-/// One AccountContactRelation row as 18-character ids; rows without both
-/// ids are ignored.
-fn relation(item: &Value) -> Option<Relation> {
+/// One AccountContactRelation row as 18-character ids; `None` for a row
+/// without both ids (such rows are ignored).
+pub fn relation_from_json(item: &Value) -> Option<Relation> {
     let contact = item
         .get("ContactId")
         .and_then(Value::as_str)
@@ -165,155 +161,5 @@ pub fn plan(input: &Value) -> Result<Value> {
     };
     let mut plan = plan_records(&spec, &records, &relations, &otrs, fetch);
     plan.soql = soql;
-    Ok(plan.to_json())
-}
-
-/// Where the sync's records come from: a [`crate::Client`] (records streamed
-/// and pages pipelined by [`QueryPager::for_each_record`]) or a
-/// `call(method, args)` function (tests script one).
-pub trait Salesforce {
-    /// One call method (see ARCHITECTURE.md, "Call methods").
-    fn call(&mut self, method: &str, args: &Value) -> Result<Value>;
-    /// Every record of `pager`'s query, handed to `each` in order.
-    fn each_record(
-        &mut self,
-        pager: &mut QueryPager,
-        each: &mut dyn FnMut(Value) -> Result<()>,
-    ) -> Result<()>;
-    /// Records per page to ask for.
-    fn batch_size(&self) -> u32 {
-        2000
-    }
-}
-
-impl Salesforce for crate::Client {
-    fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
-        crate::Client::call(self, method, args)
-    }
-    fn each_record(
-        &mut self,
-        pager: &mut QueryPager,
-        each: &mut dyn FnMut(Value) -> Result<()>,
-    ) -> Result<()> {
-        pager.for_each_record(self, each)
-    }
-    fn batch_size(&self) -> u32 {
-        self.config().batch_size
-    }
-}
-
-impl<F: FnMut(&str, &Value) -> Result<Value>> Salesforce for F {
-    fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
-        self(method, args)
-    }
-    fn each_record(
-        &mut self,
-        pager: &mut QueryPager,
-        each: &mut dyn FnMut(Value) -> Result<()>,
-    ) -> Result<()> {
-        while let Some(mut page) = pager.next_page_via(self)? {
-            match page.get_mut("records").map(Value::take) {
-                Some(Value::Array(records)) => records.into_iter().try_for_each(&mut *each)?,
-                None | Some(Value::Null) => {}
-                Some(_) => {
-                    return Err(
-                        Error::new(ErrorKind::Protocol, "query page records is not a list")
-                            .context(format!("query page {}", pager.pages())),
-                    )
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Follows a query to its last page, handing every record to `each` as it
-/// arrives. Returns the number of pages. Errors of the fetch say `what`
-/// was fetched; errors of `each` come back as they are.
-fn fetch_all(
-    sf: &mut dyn Salesforce,
-    soql: &str,
-    what: &str,
-    mut each: impl FnMut(&Value) -> Result<()>,
-) -> Result<usize> {
-    let mut pager = QueryPager::new(Api::Soap, soql, false, sf.batch_size());
-    let refused = std::cell::Cell::new(false);
-    let mut consumer = |record: Value| each(&record).inspect_err(|_| refused.set(true));
-    sf.each_record(&mut pager, &mut consumer).map_err(|mut e| {
-        if !refused.get() {
-            e.context = format!("{what}, {}", e.context);
-        }
-        e
-    })?;
-    Ok(pager.pages() as usize)
-}
-
-/// Builds the SOQL from the settings, fetches every page through the
-/// client, then plans. Used by the `sync_plan` call method. `args` is the
-/// planner input without `records`.
-///
-/// Any fetch error is returned as the error: there is never a partial
-/// plan. In Contact mode the AccountContactRelation rows are fetched too;
-/// an org without that object (INVALID_TYPE) is planned without relations
-/// and the plan's `notes` say so.
-pub fn fetch_and_plan(client: &mut crate::Client, args: &Value) -> Result<Value> {
-    fetch_and_plan_with(client, args)
-}
-
-/// The client's API call counter. `usage` is answered locally (no
-/// Salesforce request); the difference before/after is what the fetch
-/// cost, a login included.
-fn api_calls(sf: &mut dyn Salesforce) -> Option<u64> {
-    sf.call("usage", &json!({}))
-        .ok()
-        .and_then(|u| u.get("api_calls").and_then(Value::as_u64))
-}
-
-/// [`fetch_and_plan`] over any [`Salesforce`] (tests use a scripted
-/// `call` function).
-pub fn fetch_and_plan_with(sf: &mut dyn Salesforce, args: &Value) -> Result<Value> {
-    let spec = spec_from_input(args)?;
-    let soql = spec.soql()?;
-    if args.get("records").is_some() {
-        return Err(bad("sync_plan fetches the records itself: leave records out (use sf_plan to plan given records)"));
-    }
-    let otrs = OtrsState::from_json(&spec, args.get("otrs").unwrap_or(&Value::Null))?;
-    let calls_before = api_calls(sf);
-    let mut records = Vec::new();
-    let mut pages = fetch_all(sf, &soql, "sync fetch", |r| {
-        records.push(SfRecord::from_json(r, &spec.split_paths)?);
-        Ok(())
-    })?;
-    let mut notes = Vec::new();
-    let mut relations = Vec::new();
-    if spec.kind == Kind::Customers && spec.settings.mode == Mode::Contact {
-        let fetched = fetch_all(sf, RELATIONS_SOQL, "AccountContactRelation fetch", |r| {
-            if let Some(pair) = relation(r) {
-                relations.push(pair);
-            }
-            Ok(())
-        });
-        match fetched {
-            Ok(p) => pages += p,
-            Err(e) if e.sf_code.as_deref() == Some("INVALID_TYPE") => {
-                relations.clear();
-                notes.push(
-                    "AccountContactRelation is not available in this org (INVALID_TYPE): contacts get only their primary Account"
-                        .to_string(),
-                );
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    let calls_after = api_calls(sf);
-    let fetch = FetchStats {
-        records: records.len(),
-        pages: Some(pages),
-        api_calls: calls_after.map(|after| after - calls_before.unwrap_or(0).min(after)),
-        complete: true,
-    };
-    let mut plan = plan_records(&spec, &records, &relations, &otrs, fetch);
-    plan.soql = soql;
-    plan.notes.extend(notes);
     Ok(plan.to_json())
 }

@@ -267,8 +267,8 @@ pub(crate) enum Piece {
 }
 
 /// Maximum length in characters of the OTRS columns behind each param
-/// (otrs-6-package.md §1.2 and §2.2). Longer values are skipped, never
-/// truncated.
+/// (the OTRS 6 schema: `customer_company`, `customer_user`). Longer values
+/// are skipped, never truncated.
 pub fn column_length(kind: Kind, param: &str) -> Option<usize> {
     match kind {
         Kind::Companies => match param {

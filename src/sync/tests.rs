@@ -3,13 +3,13 @@
 use super::*;
 use serde_json::{json, Value};
 
-pub(super) fn acc(n: u64) -> String {
+pub(crate) fn acc(n: u64) -> String {
     to_id18(&format!("001{n:012}")).unwrap()
 }
 pub(super) fn usr(n: u64) -> String {
     to_id18(&format!("005{n:012}")).unwrap()
 }
-pub(super) fn con(n: u64) -> String {
+pub(crate) fn con(n: u64) -> String {
     to_id18(&format!("003{n:012}")).unwrap()
 }
 
@@ -21,7 +21,7 @@ fn run(kind: &str, settings: Value, records: Value, otrs: Value) -> Value {
     plan(&input(kind, settings, records, otrs)).unwrap()
 }
 
-fn actions<'a>(plan: &'a Value, action: &str) -> Vec<&'a Value> {
+pub(crate) fn actions<'a>(plan: &'a Value, action: &str) -> Vec<&'a Value> {
     plan["actions"]
         .as_array()
         .unwrap()
@@ -44,7 +44,7 @@ fn skipped(plan: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn account(n: u64, name: &str) -> Value {
+pub(crate) fn account(n: u64, name: &str) -> Value {
     json!({"type": "Account", "Id": acc(n), "Name": name})
 }
 
@@ -469,7 +469,12 @@ fn memberships_follow_salesforce_but_hand_added_ones_stay() {
     );
 }
 
-fn contact(n: u64, first: Option<&str>, email: Option<&str>, account: Option<u64>) -> Value {
+pub(crate) fn contact(
+    n: u64,
+    first: Option<&str>,
+    email: Option<&str>,
+    account: Option<u64>,
+) -> Value {
     json!({"Id": con(n), "Name": format!("{} Doe", first.unwrap_or("")), "FirstName": first, "LastName": "Doe",
            "Email": email, "AccountId": account.map(acc), "Phone": "+49 1"})
 }
@@ -813,115 +818,6 @@ fn bad_input_gets_clear_errors() {
     assert!(e.message.contains("set by the sync"));
     let e = plan(&json!({"kind": "companies", "settings": {}, "otrs": {}})).unwrap_err();
     assert!(e.message.contains("records"));
-}
-
-// ------------------------------------------------------------------ fetch_and_plan
-
-fn scripted(
-    pages: Vec<Value>,
-    relations: std::result::Result<Value, crate::Error>,
-) -> impl FnMut(&str, &Value) -> crate::error::Result<Value> {
-    let mut pages = pages.into_iter();
-    let mut relations = Some(relations);
-    let mut calls = 0u64;
-    move |method, args| {
-        calls += 1;
-        match method {
-            "query"
-                if args["soql"]
-                    .as_str()
-                    .unwrap()
-                    .contains("AccountContactRelation") =>
-            {
-                relations.take().expect("relations queried twice")
-            }
-            "query" | "queryMore" => {
-                if method == "queryMore" {
-                    assert!(args["query_locator"].as_str().unwrap().starts_with("01g"));
-                }
-                pages
-                    .next()
-                    .ok_or_else(|| crate::Error::new(ErrorKind::Salesforce, "no more pages"))
-            }
-            "usage" => {
-                Ok(json!({"api_calls": calls, "logins": 1, "retries": 0, "limit_info": null}))
-            }
-            other => panic!("unexpected call {other}"),
-        }
-    }
-}
-
-#[test]
-fn fetch_and_plan_follows_every_page() {
-    let pages = vec![
-        json!({"done": false, "size": 3, "query_locator": "01gX-2", "records": [account(1, "A"), account(2, "B")]}),
-        json!({"done": true, "size": 3, "query_locator": null, "records": [account(3, "C")]}),
-    ];
-    let mut call = scripted(pages, Ok(json!({})));
-    let p = fetch_and_plan_with(
-        &mut call,
-        &json!({"kind": "companies", "settings": {}, "otrs": {}}),
-    )
-    .unwrap();
-    assert_eq!(p["counts"]["create"], 3);
-    assert_eq!(
-        p["fetch"],
-        json!({"records": 3, "pages": 2, "api_calls": 3, "complete": true})
-    );
-}
-
-#[test]
-fn fetch_errors_are_errors_not_partial_plans() {
-    let pages = vec![
-        json!({"done": false, "size": 3, "query_locator": "01gX-2", "records": [account(1, "A")]}),
-    ];
-    let mut call = scripted(pages, Ok(json!({})));
-    let e = fetch_and_plan_with(
-        &mut call,
-        &json!({"kind": "companies", "settings": {}, "otrs": {}}),
-    )
-    .unwrap_err();
-    assert!(e.context.contains("page 2"), "{e}");
-    let pages = vec![json!({"done": false, "records": []})];
-    let mut call = scripted(pages, Ok(json!({})));
-    assert!(fetch_and_plan_with(
-        &mut call,
-        &json!({"kind": "companies", "settings": {}, "otrs": {}})
-    )
-    .is_err());
-}
-
-#[test]
-fn contact_mode_without_account_contact_relation_plans_and_notes_it() {
-    let pages = vec![
-        json!({"done": true, "size": 1, "records": [contact(1, Some("Ann"), Some("a@x.org"), Some(2))]}),
-    ];
-    let err = crate::Error::new(
-        ErrorKind::Salesforce,
-        "sObject type 'AccountContactRelation' is not supported",
-    )
-    .with_sf_code("INVALID_TYPE");
-    let mut call = scripted(pages, Err(err));
-    let args = json!({"kind": "customers", "settings": {"mode": "Contact"}, "otrs": {}});
-    let p = fetch_and_plan_with(&mut call, &args).unwrap();
-    assert_eq!(p["counts"]["create"], 1);
-    assert!(p["notes"][0].as_str().unwrap().contains("INVALID_TYPE"));
-
-    let pages = vec![
-        json!({"done": true, "size": 1, "records": [contact(1, Some("Ann"), Some("a@x.org"), Some(2))]}),
-    ];
-    let rel = json!({"done": true, "size": 2, "records": [
-        {"type": "AccountContactRelation", "ContactId": con(1), "AccountId": acc(2)},
-        {"type": "AccountContactRelation", "ContactId": con(1), "AccountId": acc(3)}]});
-    let mut call = scripted(pages, Ok(rel));
-    let p = fetch_and_plan_with(&mut call, &args).unwrap();
-    assert_eq!(actions(&p, "create")[0]["memberships_add"], json!([acc(3)]));
-    assert_eq!(p["fetch"]["pages"], 2);
-
-    let pages = vec![json!({"done": true, "size": 0, "records": []})];
-    let other = crate::Error::new(ErrorKind::Transport, "connection reset");
-    let mut call = scripted(pages, Err(other));
-    assert!(fetch_and_plan_with(&mut call, &args).is_err());
 }
 
 #[test]

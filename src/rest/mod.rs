@@ -17,7 +17,11 @@
 
 use crate::error::{redact, BodyLooks, Error, ErrorKind, Result};
 use crate::records::{hand_over, RecordSink};
-pub(crate) use crate::rest_page::page_head;
+use normalise::normalise_record;
+pub(crate) use page::page_head;
+
+mod normalise;
+mod page;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -59,7 +63,7 @@ fn parse_json(body: &[u8], what: &str) -> Result<Value> {
 /// (`next_records_url` is null on the last page); records are normalised
 /// like the SOAP ones (see the module documentation).
 pub fn parse_query_page(body: &[u8]) -> Result<Value> {
-    match crate::rest_page::fast_query_page(body) {
+    match page::fast_query_page(body) {
         Some(page) => Ok(page),
         None => parse_query_page_tree(body),
     }
@@ -74,7 +78,7 @@ pub fn parse_query_page_each(
     each: &mut dyn FnMut(Value) -> Result<()>,
 ) -> Result<(Value, u64)> {
     let mut sink = RecordSink::new(Some(&mut *each));
-    let fast = crate::rest_page::fast_page(body, &mut sink);
+    let fast = page::fast_page(body, &mut sink);
     if let Some(e) = sink.failed {
         return Err(e);
     }
@@ -90,7 +94,7 @@ pub fn parse_query_page_each(
 }
 
 /// [`parse_query_page`] by way of a parsed tree: the reference the one-pass
-/// decoder (`rest_page`) is tested against, and the path that words errors.
+/// decoder (`rest::page`) is tested against, and the path that words errors.
 pub(crate) fn parse_query_page_tree(body: &[u8]) -> Result<Value> {
     let v = parse_json(body, "REST query response")?;
     let Value::Object(mut page) = v else {
@@ -151,115 +155,6 @@ pub(crate) fn parse_query_page_tree(body: &[u8]) -> Result<Value> {
     out.insert("next_records_url".to_owned(), next);
     out.insert("records".to_owned(), Value::Array(records));
     Ok(Value::Object(out))
-}
-
-/// One REST record in the SOAP shape.
-pub(crate) fn normalise_record(v: Value) -> Value {
-    let Value::Object(map) = v else {
-        return v;
-    };
-    let mut out = Map::new();
-    let mut aggregate = false;
-    for (key, value) in map {
-        if key == "attributes" {
-            if let Some(Value::String(t)) = value.get("type") {
-                aggregate = t == "AggregateResult";
-                out.insert("type".to_owned(), Value::String(t.clone()));
-            }
-            continue;
-        }
-        out.insert(key, value);
-    }
-    let keys: Vec<String> = out.keys().filter(|k| *k != "type").cloned().collect();
-    for key in keys {
-        if let Some(slot) = out.get_mut(&key) {
-            let value = slot.take();
-            *slot = normalise_value(value, aggregate);
-        }
-    }
-    if !out.contains_key("Id") {
-        out.insert("Id".to_owned(), Value::Null);
-    }
-    Value::Object(out)
-}
-
-pub(crate) fn normalise_value(v: Value, aggregate: bool) -> Value {
-    match v {
-        Value::Null => Value::Null,
-        Value::Bool(b) if !aggregate => Value::String(if b { "true" } else { "false" }.to_owned()),
-        Value::Number(n) if !aggregate => Value::String(n.to_string()),
-        Value::String(s) => Value::String(soap_datetime(s)),
-        Value::Object(map) => {
-            if map.contains_key("attributes") {
-                normalise_record(Value::Object(map))
-            } else if map.get("records").is_some_and(Value::is_array) && map.contains_key("done") {
-                child_query(map)
-            } else {
-                // Compound field: an object of scalars.
-                Value::Object(
-                    map.into_iter()
-                        .map(|(k, v)| (k, normalise_value(v, false)))
-                        .collect(),
-                )
-            }
-        }
-        Value::Array(list) => Value::Array(
-            list.into_iter()
-                .map(|v| normalise_value(v, aggregate))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-fn child_query(mut map: Map<String, Value>) -> Value {
-    let done = map.get("done").and_then(Value::as_bool).unwrap_or(true);
-    let records: Vec<Value> = match map.remove("records") {
-        Some(Value::Array(list)) => list.into_iter().map(normalise_record).collect(),
-        _ => Vec::new(),
-    };
-    let size = match map.get("totalSize") {
-        Some(Value::Number(n)) => Value::Number(n.clone()),
-        _ => Value::Number((records.len() as u64).into()),
-    };
-    let mut out = Map::new();
-    out.insert("done".to_owned(), Value::Bool(done));
-    out.insert("size".to_owned(), size);
-    if let Some(Value::String(next)) = map.remove("nextRecordsUrl") {
-        out.insert("next_records_url".to_owned(), Value::String(next));
-    }
-    out.insert("records".to_owned(), Value::Array(records));
-    Value::Object(out)
-}
-
-/// `2011-07-07T00:37:00.000+0000` -> `2011-07-07T00:37:00.000Z`; any
-/// other string unchanged.
-pub(crate) fn soap_datetime(s: String) -> String {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let is_rest_datetime = b.len() == 28
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && b[10] == b'T'
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19)
-        && b[19] == b'.'
-        && digits(20..23)
-        && &b[23..] == b"+0000";
-    if is_rest_datetime {
-        let mut s = s;
-        s.truncate(23);
-        s.push('Z');
-        s
-    } else {
-        s
-    }
 }
 
 /// Turns a REST error response into an [`Error`]: the JSON error array
@@ -442,23 +337,6 @@ pub fn parse_oauth_token(status: u16, body: &[u8]) -> Result<OAuthToken> {
         refresh_token: text("refresh_token"),
         scope: text("scope"),
     })
-}
-
-/// Reads `api-usage=N/M` from a `Sforce-Limit-Info` header value such as
-/// `api-usage=18/5000; per-app-api-usage=17/250(appName=app)`.
-pub fn parse_limit_header(value: &str) -> Option<(u64, u64)> {
-    value
-        .split([';', ','])
-        .map(str::trim)
-        .find_map(|item| item.strip_prefix("api-usage="))
-        .and_then(|usage| {
-            let (current, limit) = usage.split_once('/')?;
-            let limit = limit
-                .split(|c: char| !c.is_ascii_digit())
-                .next()
-                .unwrap_or("");
-            Some((current.trim().parse().ok()?, limit.parse().ok()?))
-        })
 }
 
 /// `(org_id, user_id)` from an identity URL `https://host/id/{org}/{user}`
@@ -686,20 +564,7 @@ mod tests {
     }
 
     #[test]
-    fn limit_header_and_id_url() {
-        assert_eq!(parse_limit_header("api-usage=18/5000"), Some((18, 5000)));
-        assert_eq!(
-            parse_limit_header(
-                "api-usage=18/5000; per-app-api-usage=17/250(appName=app); api-bursts=1/750"
-            ),
-            Some((18, 5000))
-        );
-        assert_eq!(
-            parse_limit_header("per-app-api-usage=17/250(appName=app);api-usage=3/15000"),
-            Some((3, 15000))
-        );
-        assert_eq!(parse_limit_header("api-usage=x/5"), None);
-        assert_eq!(parse_limit_header(""), None);
+    fn id_url() {
         assert_eq!(
             org_and_user_from_id_url(
                 "https://login.salesforce.com/id/00D000000000001/005000000000001?oauth_token=x"
@@ -731,7 +596,6 @@ mod tests {
                 let _ = parse_oauth_token(200, &b);
                 let _ = parse_oauth_token(400, &b);
                 let s = String::from_utf8_lossy(&b);
-                let _ = parse_limit_header(&s);
                 let _ = org_and_user_from_id_url(&s);
             }
         }

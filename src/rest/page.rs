@@ -11,8 +11,8 @@
 //! parent without leading `attributes`) are handed to the tree path's own
 //! normalisation, so both paths give the same result by construction.
 
+use super::normalise::{normalise_record, normalise_value, soap_datetime};
 use crate::records::RecordSink;
-use crate::rest::{normalise_record, normalise_value, soap_datetime};
 use serde::de::{self, Deserialize, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::fmt;

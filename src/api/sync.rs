@@ -1,0 +1,283 @@
+//! The `sync_plan` call method: builds the SOQL from the settings, fetches
+//! every record through the pager and hands them to the pure planner
+//! (`crate::sync`). The fetching lives here, so the planner stays free of
+//! I/O.
+
+use crate::client::Client;
+use crate::error::{Error, ErrorKind, Result};
+use crate::query::{Api, QueryPager};
+use crate::sync::{
+    plan_records, relation_from_json, spec_from_input, FetchStats, Kind, Mode, OtrsState, SfRecord,
+};
+use serde_json::{json, Value};
+
+/// The SOQL that lists the Contact-to-Account relations (Contact mode).
+pub const RELATIONS_SOQL: &str =
+    "SELECT ContactId, AccountId FROM AccountContactRelation ORDER BY Id";
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidArgument, msg)
+}
+
+/// Where the sync's records come from: a [`Client`] (records streamed
+/// and pages pipelined by [`QueryPager::for_each_record`]) or a
+/// `call(method, args)` function (tests script one).
+pub trait RecordSource {
+    /// One call method (see ARCHITECTURE.md, "Call methods").
+    fn call(&mut self, method: &str, args: &Value) -> Result<Value>;
+    /// Every record of `pager`'s query, handed to `each` in order.
+    fn each_record(
+        &mut self,
+        pager: &mut QueryPager,
+        each: &mut dyn FnMut(Value) -> Result<()>,
+    ) -> Result<()>;
+    /// Records per page to ask for.
+    fn batch_size(&self) -> u32 {
+        2000
+    }
+}
+
+impl RecordSource for Client {
+    fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
+        Client::call(self, method, args)
+    }
+    fn each_record(
+        &mut self,
+        pager: &mut QueryPager,
+        each: &mut dyn FnMut(Value) -> Result<()>,
+    ) -> Result<()> {
+        pager.for_each_record(self, each)
+    }
+    fn batch_size(&self) -> u32 {
+        self.config().batch_size
+    }
+}
+
+impl<F: FnMut(&str, &Value) -> Result<Value>> RecordSource for F {
+    fn call(&mut self, method: &str, args: &Value) -> Result<Value> {
+        self(method, args)
+    }
+    fn each_record(
+        &mut self,
+        pager: &mut QueryPager,
+        each: &mut dyn FnMut(Value) -> Result<()>,
+    ) -> Result<()> {
+        while let Some(mut page) = pager.next_page_via(self)? {
+            match page.get_mut("records").map(Value::take) {
+                Some(Value::Array(records)) => records.into_iter().try_for_each(&mut *each)?,
+                None | Some(Value::Null) => {}
+                Some(_) => {
+                    return Err(
+                        Error::new(ErrorKind::Protocol, "query page records is not a list")
+                            .context(format!("query page {}", pager.pages())),
+                    )
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Follows a query to its last page, handing every record to `each` as it
+/// arrives. Returns the number of pages. Errors of the fetch say `what`
+/// was fetched; errors of `each` come back as they are.
+fn fetch_all(
+    sf: &mut dyn RecordSource,
+    soql: &str,
+    what: &str,
+    mut each: impl FnMut(&Value) -> Result<()>,
+) -> Result<usize> {
+    let mut pager = QueryPager::new(Api::Soap, soql, false, sf.batch_size());
+    let refused = std::cell::Cell::new(false);
+    let mut consumer = |record: Value| each(&record).inspect_err(|_| refused.set(true));
+    sf.each_record(&mut pager, &mut consumer).map_err(|mut e| {
+        if !refused.get() {
+            e.context = format!("{what}, {}", e.context);
+        }
+        e
+    })?;
+    Ok(pager.pages() as usize)
+}
+
+/// Builds the SOQL from the settings, fetches every page through the
+/// client, then plans. Used by the `sync_plan` call method. `args` is the
+/// planner input without `records`.
+///
+/// Any fetch error is returned as the error: there is never a partial
+/// plan. In Contact mode the AccountContactRelation rows are fetched too;
+/// an org without that object (INVALID_TYPE) is planned without relations
+/// and the plan's `notes` say so.
+pub fn fetch_and_plan(client: &mut Client, args: &Value) -> Result<Value> {
+    fetch_and_plan_with(client, args)
+}
+
+/// The client's API call counter. `usage` is answered locally (no
+/// Salesforce request); the difference before/after is what the fetch
+/// cost, a login included.
+fn api_calls(sf: &mut dyn RecordSource) -> Option<u64> {
+    sf.call("usage", &json!({}))
+        .ok()
+        .and_then(|u| u.get("api_calls").and_then(Value::as_u64))
+}
+
+/// [`fetch_and_plan`] over any [`RecordSource`] (tests use a scripted
+/// `call` function).
+pub fn fetch_and_plan_with(sf: &mut dyn RecordSource, args: &Value) -> Result<Value> {
+    let spec = spec_from_input(args)?;
+    let soql = spec.soql()?;
+    if args.get("records").is_some() {
+        return Err(bad("sync_plan fetches the records itself: leave records out (use sf_plan to plan given records)"));
+    }
+    let otrs = OtrsState::from_json(&spec, args.get("otrs").unwrap_or(&Value::Null))?;
+    let calls_before = api_calls(sf);
+    let mut records = Vec::new();
+    let mut pages = fetch_all(sf, &soql, "sync fetch", |r| {
+        records.push(SfRecord::from_json(r, &spec.split_paths)?);
+        Ok(())
+    })?;
+    let mut notes = Vec::new();
+    let mut relations = Vec::new();
+    if spec.kind == Kind::Customers && spec.settings.mode == Mode::Contact {
+        let fetched = fetch_all(sf, RELATIONS_SOQL, "AccountContactRelation fetch", |r| {
+            if let Some(pair) = relation_from_json(r) {
+                relations.push(pair);
+            }
+            Ok(())
+        });
+        match fetched {
+            Ok(p) => pages += p,
+            Err(e) if e.sf_code.as_deref() == Some("INVALID_TYPE") => {
+                relations.clear();
+                notes.push(
+                    "AccountContactRelation is not available in this org (INVALID_TYPE): contacts get only their primary Account"
+                        .to_string(),
+                );
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let calls_after = api_calls(sf);
+    let fetch = FetchStats {
+        records: records.len(),
+        pages: Some(pages),
+        api_calls: calls_after.map(|after| after - calls_before.unwrap_or(0).min(after)),
+        complete: true,
+    };
+    let mut plan = plan_records(&spec, &records, &relations, &otrs, fetch);
+    plan.soql = soql;
+    plan.notes.extend(notes);
+    Ok(plan.to_json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::tests::{acc, account, actions, con, contact};
+
+    fn scripted(
+        pages: Vec<Value>,
+        relations: std::result::Result<Value, crate::Error>,
+    ) -> impl FnMut(&str, &Value) -> crate::error::Result<Value> {
+        let mut pages = pages.into_iter();
+        let mut relations = Some(relations);
+        let mut calls = 0u64;
+        move |method, args| {
+            calls += 1;
+            match method {
+                "query"
+                    if args["soql"]
+                        .as_str()
+                        .unwrap()
+                        .contains("AccountContactRelation") =>
+                {
+                    relations.take().expect("relations queried twice")
+                }
+                "query" | "queryMore" => {
+                    if method == "queryMore" {
+                        assert!(args["query_locator"].as_str().unwrap().starts_with("01g"));
+                    }
+                    pages
+                        .next()
+                        .ok_or_else(|| crate::Error::new(ErrorKind::Salesforce, "no more pages"))
+                }
+                "usage" => {
+                    Ok(json!({"api_calls": calls, "logins": 1, "retries": 0, "limit_info": null}))
+                }
+                other => panic!("unexpected call {other}"),
+            }
+        }
+    }
+
+    #[test]
+    fn fetch_and_plan_follows_every_page() {
+        let pages = vec![
+            json!({"done": false, "size": 3, "query_locator": "01gX-2", "records": [account(1, "A"), account(2, "B")]}),
+            json!({"done": true, "size": 3, "query_locator": null, "records": [account(3, "C")]}),
+        ];
+        let mut call = scripted(pages, Ok(json!({})));
+        let p = fetch_and_plan_with(
+            &mut call,
+            &json!({"kind": "companies", "settings": {}, "otrs": {}}),
+        )
+        .unwrap();
+        assert_eq!(p["counts"]["create"], 3);
+        assert_eq!(
+            p["fetch"],
+            json!({"records": 3, "pages": 2, "api_calls": 3, "complete": true})
+        );
+    }
+
+    #[test]
+    fn fetch_errors_are_errors_not_partial_plans() {
+        let pages = vec![
+            json!({"done": false, "size": 3, "query_locator": "01gX-2", "records": [account(1, "A")]}),
+        ];
+        let mut call = scripted(pages, Ok(json!({})));
+        let e = fetch_and_plan_with(
+            &mut call,
+            &json!({"kind": "companies", "settings": {}, "otrs": {}}),
+        )
+        .unwrap_err();
+        assert!(e.context.contains("page 2"), "{e}");
+        let pages = vec![json!({"done": false, "records": []})];
+        let mut call = scripted(pages, Ok(json!({})));
+        assert!(fetch_and_plan_with(
+            &mut call,
+            &json!({"kind": "companies", "settings": {}, "otrs": {}})
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn contact_mode_without_account_contact_relation_plans_and_notes_it() {
+        let pages = vec![
+            json!({"done": true, "size": 1, "records": [contact(1, Some("Ann"), Some("a@x.org"), Some(2))]}),
+        ];
+        let err = crate::Error::new(
+            ErrorKind::Salesforce,
+            "sObject type 'AccountContactRelation' is not supported",
+        )
+        .with_sf_code("INVALID_TYPE");
+        let mut call = scripted(pages, Err(err));
+        let args = json!({"kind": "customers", "settings": {"mode": "Contact"}, "otrs": {}});
+        let p = fetch_and_plan_with(&mut call, &args).unwrap();
+        assert_eq!(p["counts"]["create"], 1);
+        assert!(p["notes"][0].as_str().unwrap().contains("INVALID_TYPE"));
+
+        let pages = vec![
+            json!({"done": true, "size": 1, "records": [contact(1, Some("Ann"), Some("a@x.org"), Some(2))]}),
+        ];
+        let rel = json!({"done": true, "size": 2, "records": [
+            {"type": "AccountContactRelation", "ContactId": con(1), "AccountId": acc(2)},
+            {"type": "AccountContactRelation", "ContactId": con(1), "AccountId": acc(3)}]});
+        let mut call = scripted(pages, Ok(rel));
+        let p = fetch_and_plan_with(&mut call, &args).unwrap();
+        assert_eq!(actions(&p, "create")[0]["memberships_add"], json!([acc(3)]));
+        assert_eq!(p["fetch"]["pages"], 2);
+
+        let pages = vec![json!({"done": true, "size": 0, "records": []})];
+        let other = crate::Error::new(ErrorKind::Transport, "connection reset");
+        let mut call = scripted(pages, Err(other));
+        assert!(fetch_and_plan_with(&mut call, &args).is_err());
+    }
+}
