@@ -432,33 +432,78 @@ my %Args = (
         is_deeply( \@Auth, [ sort @{ $Cases{$Flow}->{Keys} } ], "$Flow: the keys the flow needs" );
     }
 
-    my @Missing = (
-        [ 'soap-login', { 'SalesForceModule::AuthUser' => '' }, qr/SalesForceModule::AuthUser is empty.*soap-login/ ],
+    # Found by the native client (its messages name the setting through
+    # setting_names), or by Perl (what the client does not check): flow, settings,
+    # new() params, the error expected.
+    my @ClientFinds = (
         [
-            'oauth-client-credentials', { 'SalesForceModule::OAuth::ClientSecret' => '' },
+            'soap-login', { 'SalesForceModule::AuthUser' => '' },
+            {}, qr/SalesForceModule::AuthUser is empty.*soap-login/
+        ],
+        [
+            'oauth-client-credentials', { 'SalesForceModule::OAuth::ClientSecret' => '' }, {},
             qr/SalesForceModule::OAuth::ClientSecret is empty/
         ],
-        [ 'oauth-jwt', {}, qr/oauth-jwt needs SalesForceModule::OAuth::PrivateKeyFile/ ],
         [
-            'oauth-jwt', { 'SalesForceModule::OAuth::PrivateKeyFile' => '/nonexistent/key.pem' },
-            qr{PrivateKeyFile is '/nonexistent/key.pem', which does not exist}
+            'oauth-jwt', {}, {},
+            qr/OAuth::PrivateKey .*and SalesForceModule::OAuth::PrivateKeyFile .*are both empty: the oauth-jwt flow/
         ],
-        [ 'nonsense',   {}, qr/SalesForceModule::AuthFlow is 'nonsense'; use one of/ ],
-        [ 'soap-login', { 'SalesForceModule::Timeout'    => 'slow' },   qr/SalesForceModule::Timeout is 'slow'/ ],
-        [ 'soap-login', { 'SalesForceModule::APIVersion' => 'latest' }, qr/SalesForceModule::APIVersion is 'latest'/ ],
-        [ 'soap-login', { 'SalesForceModule::CAFile'     => '/nonexistent/ca.pem' }, qr/SalesForceModule::CAFile is/ ],
+        [
+            'oauth-jwt', { 'SalesForceModule::OAuth::PrivateKeyFile' => '/nonexistent/key.pem' }, {},
+            qr{SalesForceModule::OAuth::PrivateKeyFile .*names /nonexistent/key\.pem, which is not a readable file}
+        ],
+        [
+            'nonsense', {}, {},
+            qr/SalesForceModule::AuthFlow .*has an unknown auth flow "nonsense" \(use one of: soap-login/
+        ],
+        [
+            'soap-login', {}, { AUTH_FLOW => 'nonsense' },
+            qr/SalesForceModule::AuthFlow \(given as parameter AUTH_FLOW\) .*unknown auth flow "nonsense"/
+        ],
+        [
+            'access-token', {}, { ACCESS_TOKEN => 'Access-Token-Secret-9' },
+            qr/the parameter INSTANCE_URL is empty .*access-token auth flow needs it/
+        ],
+        [
+            'soap-login', { 'SalesForceModule::Timeout' => 'slow' }, {},
+            qr/SalesForceModule::Timeout .*must be a whole number >= 0, not "slow"/
+        ],
+        [
+            'soap-login', { 'SalesForceModule::APIVersion' => 'latest' }, {},
+            qr/SalesForceModule::APIVersion .*is "latest", expected a version like 64\.0/
+        ],
+        [
+            'soap-login', { 'SalesForceModule::CAFile' => '/nonexistent/ca.pem' }, {},
+            qr{SalesForceModule::CAFile .*names /nonexistent/ca\.pem, which cannot be read}
+        ],
     );
-    for my $Case (@Missing) {
-        my ( $Flow, $Settings, $Expected ) = @{$Case};
-        my $SalesForceObject = $Setup->(
-            Settings => {
-                'SalesForceModule::AuthFlow' => $Flow,
-                %{$Settings}
-            }
-        );
-        is( $SalesForceObject->GetUserInfo(), undef, "$Flow with bad settings: GetUserInfo gives undef" );
-        like( $LastError->(), $Expected, "$Flow: the error names the setting ($Expected)" );
-        is( $SalesForceObject->GetErrorDetails()->{Name}, 'CONFIG', "$Flow: error kind CONFIG" );
+    my @PerlFinds = (
+        [
+            'soap-login', { 'SalesForceModule::ConnectTimeout' => '0' }, {},
+            qr/SalesForceModule::ConnectTimeout is '0'; give a positive whole number/
+        ],
+        [
+            'soap-login', {},
+            { BATCH_SIZE => '0' },
+            qr/BatchSize \(given as parameter BATCH_SIZE\) is '0'; give a positive/
+        ],
+    );
+    push @Secrets, 'Access-Token-Secret-9';
+    for my $Case ( ( map { [ 1, @{$_} ] } @ClientFinds ), ( map { [ 0, @{$_} ] } @PerlFinds ) ) {
+        my ( $NeedsClient, $Flow, $Settings, $Params, $Expected ) = @{$Case};
+        SKIP: {
+            skip 'SalesForce::XS not built', 3 if $NeedsClient && !XSAvailable();
+            my $SalesForceObject = $Setup->(
+                Settings => {
+                    'SalesForceModule::AuthFlow' => $Flow,
+                    %{$Settings}
+                },
+                Params => $Params,
+            );
+            is( $SalesForceObject->GetUserInfo(), undef, "$Flow with bad settings: GetUserInfo gives undef" );
+            like( $LastError->(), $Expected, "$Flow: the error names the setting ($Expected)" );
+            is( $SalesForceObject->GetErrorDetails()->{Name}, 'CONFIG', "$Flow: error kind CONFIG" );
+        }
     }
 }
 

@@ -32,65 +32,49 @@ our $DefaultAPIVersion = '64.0';
 # Salesforce retired the API versions 7.0 to 30.0 (Summer '25).
 our $MinimumAPIVersion = 31;
 
-# new() parameter => SysConfig setting. The first eleven are the ones the original
-# module and its console commands passed; the rest are new.
-my @Settings = (
-    [ 'SF',                     'SalesForceModule' ],
-    [ 'SF_PROXY',               'SalesForceModule::Proxy' ],
-    [ 'SF_URI',                 'SalesForceModule::BaseUrl' ],
-    [ 'SF_PREFIX',              'SalesForceModule::Prefix' ],
-    [ 'SF_SOBJECT_URI',         'SalesForceModule::SObjectUrl' ],
-    [ 'SF_URIM',                'SalesForceModule::MetaDataUrl' ],
-    [ 'SF_APIVERSION',          'SalesForceModule::APIVersion' ],
-    [ 'WEB_PROXY',              'SalesForceModule::WebProxy' ],
-    [ 'SF_AUTHUSER',            'SalesForceModule::AuthUser' ],
-    [ 'SF_AUTHPASSWORD',        'SalesForceModule::AuthPassword' ],
-    [ 'SF_AUTHSECTOKEN',        'SalesForceModule::AuthSecToken' ],
-    [ 'AUTH_FLOW',              'SalesForceModule::AuthFlow' ],
-    [ 'OAUTH_LOGIN_HOST',       'SalesForceModule::OAuth::LoginHost' ],
-    [ 'OAUTH_CLIENT_ID',        'SalesForceModule::OAuth::ClientID' ],
-    [ 'OAUTH_CLIENT_SECRET',    'SalesForceModule::OAuth::ClientSecret' ],
-    [ 'OAUTH_PRIVATE_KEY_FILE', 'SalesForceModule::OAuth::PrivateKeyFile' ],
-    [ 'OAUTH_PRIVATE_KEY',      'SalesForceModule::OAuth::PrivateKey' ],
-    [ 'OAUTH_JWT_AUDIENCE',     'SalesForceModule::OAuth::JWTAudience' ],
-    [ 'OAUTH_REFRESH_TOKEN',    'SalesForceModule::OAuth::RefreshToken' ],
-    [ 'CA_FILE',                'SalesForceModule::CAFile' ],
-    [ 'CONNECT_TIMEOUT',        'SalesForceModule::ConnectTimeout' ],
-    [ 'TIMEOUT',                'SalesForceModule::Timeout' ],
-    [ 'BATCH_SIZE',             'SalesForceModule::BatchSize' ],
-);
-my %SettingOf = map { $_->[0] => $_->[1] } @Settings;
+# The error codes of GetErrorDetails(): the sf_result numbers of the native client
+# (include/sfclient.h), also for the errors found here.
+use constant {
+    CodeNone            => 0,     # not an error of the client (no sf_result)
+    CodeInvalidArgument => 3,     # INVALID_ARGUMENT
+    CodeConfig          => 4,     # CONFIG (and DISABLED)
+    CodeSalesforce      => 6,     # SALESFORCE (and RECORD_ERROR)
+    CodeNotSupported    => 13,    # NOT_SUPPORTED
+};
 
-# What each flow needs: client config key => new() parameter.
-my %FlowKeys = (
-    'soap-login' => {
-        Required => [ [ username       => 'SF_AUTHUSER' ],     [ password  => 'SF_AUTHPASSWORD' ] ],
-        Optional => [ [ security_token => 'SF_AUTHSECTOKEN' ], [ login_url => 'SF_PROXY' ] ],
-    },
-    'oauth-password' => {
-        Required => [
-            [ client_id => 'OAUTH_CLIENT_ID' ], [ client_secret => 'OAUTH_CLIENT_SECRET' ],
-            [ username  => 'SF_AUTHUSER' ],     [ password      => 'SF_AUTHPASSWORD' ],
-        ],
-        Optional => [ [ security_token => 'SF_AUTHSECTOKEN' ], [ login_host => 'OAUTH_LOGIN_HOST' ] ],
-    },
-    'oauth-client-credentials' => {
-        Required => [ [ client_id  => 'OAUTH_CLIENT_ID' ], [ client_secret => 'OAUTH_CLIENT_SECRET' ] ],
-        Optional => [ [ login_host => 'OAUTH_LOGIN_HOST' ] ],
-    },
-    'oauth-jwt' => {
-        Required => [ [ client_id  => 'OAUTH_CLIENT_ID' ],  [ username     => 'SF_AUTHUSER' ] ],
-        Optional => [ [ login_host => 'OAUTH_LOGIN_HOST' ], [ jwt_audience => 'OAUTH_JWT_AUDIENCE' ] ],
-    },
-    'oauth-refresh-token' => {
-        Required => [ [ client_id     => 'OAUTH_CLIENT_ID' ],     [ refresh_token => 'OAUTH_REFRESH_TOKEN' ] ],
-        Optional => [ [ client_secret => 'OAUTH_CLIENT_SECRET' ], [ login_host    => 'OAUTH_LOGIN_HOST' ] ],
-    },
-    'access-token' => {
-        Required => [ [ access_token => 'ACCESS_TOKEN' ], [ instance_url => 'INSTANCE_URL' ] ],
-        Optional => [],
-    },
+# The settings, in one table: new() parameter, SysConfig setting (undef: a
+# parameter only), client config key (doc/dev/ARCHITECTURE.md, "Client
+# configuration") and the auth flows that get it (a pattern; none: every flow).
+# The first eleven parameters are the ones the original module and its console
+# commands passed.
+my @Settings = (
+    [ 'SF',              'SalesForceModule' ],
+    [ 'SF_PROXY',        'SalesForceModule::Proxy',        'login_url', 'soap-login' ],
+    [ 'SF_URI',          'SalesForceModule::BaseUrl',      'partner_ns' ],
+    [ 'SF_PREFIX',       'SalesForceModule::Prefix',       'prefix' ],
+    [ 'SF_SOBJECT_URI',  'SalesForceModule::SObjectUrl',   'sobject_ns' ],
+    [ 'SF_URIM',         'SalesForceModule::MetaDataUrl',  'metadata_ns' ],
+    [ 'SF_APIVERSION',   'SalesForceModule::APIVersion',   'api_version' ],
+    [ 'WEB_PROXY',       'SalesForceModule::WebProxy',     'proxy' ],
+    [ 'SF_AUTHUSER',     'SalesForceModule::AuthUser',     'username',       'soap-login|oauth-password|oauth-jwt' ],
+    [ 'SF_AUTHPASSWORD', 'SalesForceModule::AuthPassword', 'password',       'soap-login|oauth-password' ],
+    [ 'SF_AUTHSECTOKEN', 'SalesForceModule::AuthSecToken', 'security_token', 'soap-login|oauth-password' ],
+    [ 'AUTH_FLOW',       'SalesForceModule::AuthFlow',     'auth_flow' ],
+    [ 'OAUTH_LOGIN_HOST',       'SalesForceModule::OAuth::LoginHost',      'login_host',       'oauth-.*' ],
+    [ 'OAUTH_CLIENT_ID',        'SalesForceModule::OAuth::ClientID',       'client_id',        'oauth-.*' ],
+    [ 'OAUTH_CLIENT_SECRET',    'SalesForceModule::OAuth::ClientSecret',   'client_secret',    'oauth-(?!jwt).*' ],
+    [ 'OAUTH_PRIVATE_KEY_FILE', 'SalesForceModule::OAuth::PrivateKeyFile', 'private_key_file', 'oauth-jwt' ],
+    [ 'OAUTH_PRIVATE_KEY',      'SalesForceModule::OAuth::PrivateKey',     'private_key',      'oauth-jwt' ],
+    [ 'OAUTH_JWT_AUDIENCE',     'SalesForceModule::OAuth::JWTAudience',    'jwt_audience',     'oauth-jwt' ],
+    [ 'OAUTH_REFRESH_TOKEN',    'SalesForceModule::OAuth::RefreshToken',   'refresh_token',    'oauth-refresh-token' ],
+    [ 'CA_FILE',                'SalesForceModule::CAFile',                'ca_file' ],
+    [ 'CONNECT_TIMEOUT',        'SalesForceModule::ConnectTimeout',        'connect_timeout_secs' ],
+    [ 'TIMEOUT',                'SalesForceModule::Timeout',               'timeout_secs' ],
+    [ 'BATCH_SIZE',             'SalesForceModule::BatchSize',             'batch_size' ],
+    [ 'ACCESS_TOKEN',           undef,                                     'access_token', 'access-token' ],
+    [ 'INSTANCE_URL',           undef,                                     'instance_url', 'access-token' ],
 );
+my %SettingOf = map { $_->[0] => $_->[1] } grep { defined $_->[1] } @Settings;
 
 # Settings whose values are secrets (hidden from every log entry and error message).
 my @SecretParams = qw(
@@ -98,22 +82,9 @@ my @SecretParams = qw(
 );
 my %IsSecretParam = map { $_ => 1 } @SecretParams;
 
-# Client config key => SysConfig setting, given to the client as setting_names so
-# that its messages name the setting the admin sees.
-my %SettingNameOf = (
-    auth_flow            => 'SalesForceModule::AuthFlow',
-    login_host           => 'SalesForceModule::OAuth::LoginHost',
-    client_id            => 'SalesForceModule::OAuth::ClientID',
-    client_secret        => 'SalesForceModule::OAuth::ClientSecret',
-    private_key_file     => 'SalesForceModule::OAuth::PrivateKeyFile',
-    private_key          => 'SalesForceModule::OAuth::PrivateKey',
-    jwt_audience         => 'SalesForceModule::OAuth::JWTAudience',
-    refresh_token        => 'SalesForceModule::OAuth::RefreshToken',
-    ca_file              => 'SalesForceModule::CAFile',
-    connect_timeout_secs => 'SalesForceModule::ConnectTimeout',
-    timeout_secs         => 'SalesForceModule::Timeout',
-    batch_size           => 'SalesForceModule::BatchSize',
-);
+# Checks the client does not make (yet): 0 is refused here (the client clamps a
+# batch size of 0, and its message for a zero timeout does not name the setting).
+my @NotZeroParams = qw(CONNECT_TIMEOUT TIMEOUT BATCH_SIZE);
 
 # The secrets of each object, out of reach of Data::Dumper and Kernel::System::Main::Dump:
 # refaddr of the object => { Overrides => { secret new() parameter => value }, Secrets => { value => 1 } }.
@@ -234,10 +205,11 @@ sub new {
         Overrides => {},
         Secrets   => {},
     };
+    my %Known = map { $_->[0] => 1 } @Settings;
     my @Unknown;
     KEY:
     for my $Key ( sort keys %Param ) {
-        if ( !$SettingOf{$Key} && $Key ne 'ACCESS_TOKEN' && $Key ne 'INSTANCE_URL' ) {
+        if ( !$Known{$Key} ) {
             push @Unknown, $Key;
             next KEY;
         }
@@ -258,7 +230,7 @@ sub new {
         $Self->_Log(
             'notice',
             'unknown parameter(s) ' . join( ', ', @Unknown ) . ' ignored; known: '
-                . join( ', ', ( map { $_->[0] } @Settings ), 'ACCESS_TOKEN', 'INSTANCE_URL' ) . '.'
+                . join( ', ', map { $_->[0] } @Settings ) . '.'
         );
     }
 
@@ -1503,7 +1475,8 @@ sub _Setting {
 sub _SettingName {
     my ( $Self, $Param ) = @_;
 
-    my $Name = $SettingOf{$Param} || $Param;
+    my $Name = $SettingOf{$Param};
+    return "the parameter $Param" if !$Name;
     if ( exists $Self->{Overrides}->{$Param} || exists $Self->_Private()->{Overrides}->{$Param} ) {
         return "$Name (given as parameter $Param)";
     }
@@ -1524,7 +1497,7 @@ sub _Check {
     if ( !$Self->_Enabled() ) {
         $Self->{LastError} = {
             Function => $Check{Function},
-            Code     => 4,
+            Code     => CodeConfig,
             Name     => 'DISABLED',
             Message  => 'SalesForceModule is disabled',
         };
@@ -1557,7 +1530,7 @@ sub _NeedError {
 
     $Self->{LastError} = {
         Function => $Function,
-        Code     => $Kind{Code} // 3,
+        Code     => $Kind{Code} // CodeInvalidArgument,
         Name     => $Kind{Name} // 'INVALID_ARGUMENT',
         Message  => $Message,
     };
@@ -1572,7 +1545,7 @@ sub _NotSupported {
     return $Self->_NeedError(
         $Function,
         "not supported: the Salesforce Metadata API is not part of SalesForce-Customer-Sync; use $Instead instead.",
-        Code => 13,
+        Code => CodeNotSupported,
         Name => 'NOT_SUPPORTED',
     );
 }
@@ -1648,7 +1621,8 @@ sub _Scrub {
 =head2 _Client()
 
 The native client, created once per object on first use from L</_ClientConfig()>
-plus C<setting_names> (client config key => SysConfig setting, for its messages).
+plus C<setting_names> (client config key => SysConfig setting, or the new()
+parameter that overrides it, for its messages).
 
 =cut
 
@@ -1672,7 +1646,7 @@ sub _Client {
         my $Error = $NativeLoadError;
         $Self->{LastError} = {
             Function => $Function,
-            Code     => 4,
+            Code     => CodeConfig,
             Name     => 'CONFIG',
             Message  => $Error,
         };
@@ -1684,8 +1658,8 @@ sub _Client {
         return;
     }
 
-    # Messages of the client name the settings the admin sees.
-    $Config->{setting_names} = {%SettingNameOf};
+    # Messages of the client name the settings as the admin sees them.
+    $Config->{setting_names} = { map { $_->[2] => $Self->_SettingName( $_->[0] ) } grep { $_->[2] } @Settings };
 
     # $Config and $JSON hold secrets: lexicals only, never kept in $Self.
     my $JSON   = $Kernel::OM->Get('Kernel::System::JSON')->Encode( Data => $Config );
@@ -1703,165 +1677,44 @@ sub _Client {
 
 =head2 _ClientConfig()
 
-The client configuration (doc/dev/ARCHITECTURE.md) from SysConfig and overrides,
-with clear messages naming the setting to fix.
+The client configuration (doc/dev/ARCHITECTURE.md, "Client configuration") from
+SysConfig and overrides, mapped by C<@Settings>: each setting in force goes to its
+config key if the auth flow uses it. The client checks the values; its messages
+name the setting (C<setting_names>, see L</_Client()>). Checked here is only what
+the client does not report (yet): a 0 in C<@NotZeroParams>, and retired API
+versions (see L</_RetiredAPIVersion()>).
 
 =cut
 
 sub _ClientConfig {
     my ( $Self, $Function ) = @_;
 
-    my $ConfigError = sub {
-        my ($Message) = @_;
-        $Self->{LastError} = {
-            Function => $Function,
-            Code     => 4,
-            Name     => 'CONFIG',
-            Message  => $Message,
-        };
-        $Self->_Log( 'error', "$Function: $Message" );
-        return;
-    };
-
-    my $Flow = $Self->_Setting('AUTH_FLOW') || 'soap-login';
-    if ( !$FlowKeys{$Flow} ) {
-        return $ConfigError->(
-            $Self->_SettingName('AUTH_FLOW') . " is '$Flow'; use one of: "
-                . join( ', ', sort keys %FlowKeys ) . '.'
-        );
-    }
-
+    my $Flow   = $Self->_Setting('AUTH_FLOW') // 'soap-login';
     my %Config = ( auth_flow => $Flow );
-
-    # API version: retired versions are replaced, with a notice naming the setting.
-    my $Version = $Self->_Setting('SF_APIVERSION') // $DefaultAPIVersion;
-    if ( $Version =~ m{\A([0-9]{1,3})(?:\.0)?\z} ) {
-        $Version = "$1.0";
-    }
-    else {
-        return $ConfigError->(
-            $Self->_SettingName('SF_APIVERSION') . " is '$Version'; give a version like $DefaultAPIVersion."
-        );
-    }
-    if ( $Version < $MinimumAPIVersion ) {
-        $Self->_Log(
-            'notice',
-            $Self->_SettingName('SF_APIVERSION')
-                . " is $Version, which Salesforce has retired (versions below $MinimumAPIVersion.0); "
-                . "using $DefaultAPIVersion. Set SalesForceModule::APIVersion to $DefaultAPIVersion."
-        );
-        $Version = $DefaultAPIVersion;
-    }
-    $Config{api_version} = $Version;
-
-    # Login URL (SOAP login): a retired version in it is replaced the same way.
-    my $LoginURL = $Self->_Setting('SF_PROXY');
-    if ( $LoginURL && $LoginURL =~ m{/services/Soap/u/([0-9]+)(?:\.[0-9]+)?/?\z} && $1 < $MinimumAPIVersion ) {
-        my $Old = $1;
-        $LoginURL =~ s{/services/Soap/u/[0-9.]+/?\z}{/services/Soap/u/$Version};
-        $Self->_Log(
-            'notice',
-            $Self->_SettingName('SF_PROXY')
-                . " uses API version $Old.0, which Salesforce has retired; using $LoginURL. "
-                . 'Set SalesForceModule::Proxy to that URL.'
-        );
-    }
-    if ( $Flow eq 'soap-login' && $Version >= 65 ) {
-        $Self->_Log(
-            'notice',
-            "SOAP login() does not exist from API version 65.0 on, but SalesForceModule::APIVersion is $Version: "
-                . 'set SalesForceModule::AuthFlow to oauth-client-credentials or oauth-jwt, '
-                . 'or use API version 64.0 until then.'
-        );
-    }
-
-    my %Value   = ( login_url => $LoginURL );
-    my %ParamOf = (
-        username       => 'SF_AUTHUSER',
-        password       => 'SF_AUTHPASSWORD',
-        security_token => 'SF_AUTHSECTOKEN',
-        login_host     => 'OAUTH_LOGIN_HOST',
-        client_id      => 'OAUTH_CLIENT_ID',
-        client_secret  => 'OAUTH_CLIENT_SECRET',
-        jwt_audience   => 'OAUTH_JWT_AUDIENCE',
-        refresh_token  => 'OAUTH_REFRESH_TOKEN',
-        access_token   => 'ACCESS_TOKEN',
-        instance_url   => 'INSTANCE_URL',
-    );
-    for my $Key ( sort keys %ParamOf ) {
-        $Value{$Key} = scalar $Self->_Setting( $ParamOf{$Key} );
-    }
-
-    for my $Entry ( @{ $FlowKeys{$Flow}->{Required} } ) {
-        my ( $Key, $Param ) = @{$Entry};
-        if ( !defined $Value{$Key} ) {
-            my $Name = $SettingOf{$Param} ? $Self->_SettingName($Param) : "the parameter $Param";
-            return $ConfigError->("$Name is empty, but the authentication flow $Flow needs it.");
-        }
-        $Config{$Key} = $Value{$Key};
-    }
-    for my $Entry ( @{ $FlowKeys{$Flow}->{Optional} } ) {
-        my ( $Key, $Param ) = @{$Entry};
-        next if !defined $Value{$Key};
-        $Config{$Key} = $Value{$Key};
-    }
-
-    # JWT: a key file (preferred) or the key text.
-    if ( $Flow eq 'oauth-jwt' ) {
-        my $KeyFile = $Self->_Setting('OAUTH_PRIVATE_KEY_FILE');
-        my $Key     = $Self->_Setting('OAUTH_PRIVATE_KEY');
-        if ($KeyFile) {
-            if ( !-r $KeyFile ) {
-                return $ConfigError->(
-                    $Self->_SettingName('OAUTH_PRIVATE_KEY_FILE')
-                        . " is '$KeyFile', which does not exist or cannot be read by this user."
-                );
-            }
-            $Config{private_key_file} = $KeyFile;
-        }
-        elsif ($Key) {
-            $Config{private_key} = $Key;
-        }
-        else {
-            return $ConfigError->(
-                'The authentication flow oauth-jwt needs SalesForceModule::OAuth::PrivateKeyFile '
-                    . 'or SalesForceModule::OAuth::PrivateKey.'
-            );
-        }
-    }
-
-    my %Plain = (
-        SF_URI         => 'partner_ns',
-        SF_SOBJECT_URI => 'sobject_ns',
-        SF_URIM        => 'metadata_ns',
-        SF_PREFIX      => 'prefix',
-        WEB_PROXY      => 'proxy',
-        CA_FILE        => 'ca_file',
-    );
-    for my $Param ( sort keys %Plain ) {
+    ROW:
+    for my $Row (@Settings) {
+        my ( $Param, undef, $Key, $Flows ) = @{$Row};
+        next ROW if !$Key;
+        next ROW if $Flows && $Flow !~ m{\A(?:$Flows)\z};
         my $Value = $Self->_Setting($Param);
-        next if !defined $Value;
-        $Config{ $Plain{$Param} } = $Value;
+        next ROW if !defined $Value;
+        $Config{$Key} = $Value;
     }
-    if ( $Config{ca_file} && !-r $Config{ca_file} ) {
-        return $ConfigError->(
-            $Self->_SettingName('CA_FILE') . " is '$Config{ca_file}', which does not exist or cannot be read."
+
+    # JWT: the key file is preferred; the key text is not passed on then.
+    delete $Config{private_key} if $Config{private_key_file};
+
+    for my $Param (@NotZeroParams) {
+        my $Value = $Self->_Setting($Param) // '';
+        next if $Value !~ m{\A0+\z};
+        return $Self->_NeedError(
+            $Function, $Self->_SettingName($Param) . " is '$Value'; give a positive whole number.",
+            Code => CodeConfig,
+            Name => 'CONFIG',
         );
     }
 
-    my %Number = (
-        CONNECT_TIMEOUT => 'connect_timeout_secs',
-        TIMEOUT         => 'timeout_secs',
-        BATCH_SIZE      => 'batch_size',
-    );
-    for my $Param ( sort keys %Number ) {
-        my $Value = $Self->_Setting($Param);
-        next if !defined $Value;
-        if ( $Value !~ m{\A[0-9]+\z} || $Value == 0 ) {
-            return $ConfigError->( $Self->_SettingName($Param) . " is '$Value'; give a positive whole number." );
-        }
-        $Config{ $Number{$Param} } = 0 + $Value;
-    }
+    $Self->_RetiredAPIVersion( \%Config );
 
     # Proxy credentials are secrets too.
     if ( $Config{proxy} && $Config{proxy} =~ m{://([^/\s@]+)@} ) {
@@ -1871,6 +1724,58 @@ sub _ClientConfig {
     }
 
     return \%Config;
+}
+
+=head2 _RetiredAPIVersion()
+
+Replaces a retired API version (in C<api_version> and the SOAP login URL) by
+C<$DefaultAPIVersion>, with a notice naming the setting to fix, and notes that SOAP
+login ends with API version 65.0. The client does the same, but reports it only in
+the result of C<login> (L</TestConnection()>); here the notice reaches the log
+on first use.
+
+=cut
+
+sub _RetiredAPIVersion {
+    my ( $Self, $Config ) = @_;
+
+    # Not a version: the client says so, naming the setting.
+    my ($Major) = ( $Config->{api_version} // $DefaultAPIVersion ) =~ m{\A([0-9]{1,3})(?:\.0)?\z};
+    return if !defined $Major;
+
+    if ( $Major < $MinimumAPIVersion ) {
+        $Self->_Log(
+            'notice',
+            $Self->_SettingName('SF_APIVERSION')
+                . " is $Major.0, which Salesforce has retired (versions below $MinimumAPIVersion.0); "
+                . "using $DefaultAPIVersion. Set SalesForceModule::APIVersion to $DefaultAPIVersion."
+        );
+        $Config->{api_version} = $DefaultAPIVersion;
+        ($Major) = $DefaultAPIVersion =~ m{\A([0-9]+)};
+    }
+
+    my $LoginURL = $Config->{login_url} // '';
+    if ( $LoginURL =~ m{/services/Soap/u/([0-9]+)(?:\.[0-9]+)?/?\z} && $1 < $MinimumAPIVersion ) {
+        my $Old = $1;
+        $LoginURL =~ s{/services/Soap/u/[0-9.]+/?\z}{/services/Soap/u/$Major.0};
+        $Config->{login_url} = $LoginURL;
+        $Self->_Log(
+            'notice',
+            $Self->_SettingName('SF_PROXY')
+                . " uses API version $Old.0, which Salesforce has retired; using $LoginURL. "
+                . 'Set SalesForceModule::Proxy to that URL.'
+        );
+    }
+
+    if ( $Config->{auth_flow} eq 'soap-login' && $Major >= 65 ) {
+        $Self->_Log(
+            'notice',
+            "SOAP login() does not exist from API version 65.0 on, but SalesForceModule::APIVersion is $Major.0: "
+                . 'set SalesForceModule::AuthFlow to oauth-client-credentials or oauth-jwt, '
+                . 'or use API version 64.0 until then.'
+        );
+    }
+    return;
 }
 
 =head2 _Call()
@@ -1906,14 +1811,14 @@ sub _Error {
 
     my %Detail = (
         Function => $Function,
-        Code     => 0,
+        Code     => CodeNone,
         Name     => 'ERROR',
     );
 
     if ( blessed $Error && reftype $Error eq 'HASH' ) {
         %Detail = (
             %Detail,
-            Code       => $Error->{code}    // 0,
+            Code       => $Error->{code}    // CodeNone,
             Name       => $Error->{name}    // 'Error',
             Message    => $Error->{message} // "$Error",
             SFCode     => $Error->{sf_code},
@@ -2110,7 +2015,7 @@ sub _SaveResults {
             my $Message = "record " . ( $Index + 1 ) . ' refused: ' . join( '; ', @Texts );
             $Self->{LastError} = {
                 Function => $Function,
-                Code     => 6,
+                Code     => CodeSalesforce,
                 Name     => 'RECORD_ERROR',
                 Message  => $Self->_Scrub($Message),
                 SFCode   => $Copy{errors}->[0] ? $Copy{errors}->[0]->{statusCode} : undef,
