@@ -260,12 +260,12 @@ sub Run {
                     {
                         kind      => $Kind,
                         status    => 'locked',
-                        exit_code => 2,
+                        exit_code => Kernel::System::SalesForce::Sync::ExitRefused(),
                         message   => $Message,
                     }
                 );
             }
-            return 2;
+            return Kernel::System::SalesForce::Sync::ExitRefused();
         }
     }
 
@@ -323,12 +323,12 @@ sub Run {
         $Self->_PrintSummary($Report);
     }
 
-    my $ExitCode = $Report->{exit_code} // 1;
+    my $ExitCode = $Report->{exit_code} // Kernel::System::SalesForce::Sync::ExitFailed();
     if ($ExitCode) {
         $Self->PrintError( $Report->{message} );
     }
-    return $Self->ExitCodeOk()    if $ExitCode == 0;
-    return $Self->ExitCodeError() if $ExitCode == 1;
+    return $Self->ExitCodeOk()    if $ExitCode == Kernel::System::SalesForce::Sync::ExitOk();
+    return $Self->ExitCodeError() if $ExitCode == Kernel::System::SalesForce::Sync::ExitFailed();
     return $ExitCode;
 }
 
