@@ -338,7 +338,7 @@ for my $Bad (
 my $ExtraSOPM = Spew(
     "$Work/extra/SalesForce-Customer-Sync-CE.sopm",
     Slurp($SOPM)
-        =~ s{(</otrs_package>)}{    <CodeReinstall><![CDATA[ my \$A = 1 && 2 < 3 > 0; ]]></CodeReinstall>\n$1}r,
+        =~ s{(</otrs_package>)}{    <CodeReinstall><![CDATA[ my \$A = 1 && 2 < 3 && 3 > 0; ]]></CodeReinstall>\n$1}r,
 );
 ( $ExitCode, $Output ) = Build(
     OutputDir => "$Work/extra/out",
@@ -347,7 +347,7 @@ my $ExtraSOPM = Spew(
 is( $ExitCode, 0, 'build-opm builds a .sopm with an untyped Code block' ) or diag $Output;
 like(
     Slurp("$Work/extra/out/$Name"),
-    qr{<CodeReinstall Type="post"> my \$A = 1 &amp;&amp; 2 &lt; 3 &gt; 0; </CodeReinstall>}ms,
+    qr{<CodeReinstall Type="post"> my \$A = 1 &amp;&amp; 2 &lt; 3 &amp;&amp; 3 &gt; 0; </CodeReinstall>}ms,
     '... writing Type="post" and escaping the code like PackageBuild'
 );
 ( $ExitCode, $Output ) = Run(

@@ -277,7 +277,7 @@ sub _Request {
     my $Body = defined $Data ? JSON::PP->new()->canonical(1)->encode($Data) : undef;
     my $CA   = $Self->{Info}->{ca_file};
 
-    if ( $URL !~ m{\Ahttps:}i || HTTP::Tiny->can_ssl() ) {
+    if ( $URL !~ m{\Ahttps:}i || ( HTTP::Tiny->can('can_ssl') && HTTP::Tiny->can_ssl() ) ) {
         my %SSL = $CA
             ? (
             verify_SSL  => 1,
