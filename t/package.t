@@ -21,8 +21,10 @@ use File::Temp     qw(tempdir);
 use MIME::Base64   qw(encode_base64 decode_base64);
 use Test::More;
 
-my $Root      = abs_path( dirname(__FILE__) . '/..' );
-my $NativeDir = "$Root/target/native";
+my $Root = abs_path( dirname(__FILE__) . '/..' );
+
+# tools/build-native's output; tools/test-perls names the one it built.
+my $NativeDir = $ENV{SALESFORCE_TEST_NATIVE_DIR} || "$Root/target/native";
 my $SOPM      = "$Root/SalesForce-Customer-Sync-CE.sopm";
 my $BuildOPM  = "$Root/tools/build-opm";
 my $CheckOPM  = "$Root/tools/check-opm";
