@@ -96,8 +96,11 @@ my %BuildEnv = (
 sub Build {
     my (%Param) = @_;
     return Run(
-        Command => [ $^X, $BuildOPM, '--output-dir', $Param{OutputDir}, @{ $Param{Arguments} || [] } ],
-        Env     => { %BuildEnv, %{ $Param{Env} || {} } },
+        Command => [
+            $^X, $BuildOPM, '--native-dir', $NativeDir,
+            '--output-dir', $Param{OutputDir}, @{ $Param{Arguments} || [] }
+        ],
+        Env => { %BuildEnv, %{ $Param{Env} || {} } },
     );
 }
 
@@ -111,7 +114,7 @@ my $Package = "$Work/a/$Name";
 ok( -f $Package, "it writes $Name" ) or BAIL_OUT("no package built: $Output");
 is( ( stat $Package )[2] & oct(777), oct(644), 'the package file has mode 644' );
 
-( $ExitCode, $Output ) = Run( Command => [ $^X, $CheckOPM, $Package ] );
+( $ExitCode, $Output ) = Run( Command => [ $^X, $CheckOPM, '--native-dir', $NativeDir, $Package ] );
 is( $ExitCode, 0, 'check-opm passes on the fresh build' ) or diag $Output;
 like( $Output, qr{^ok:\s+the facade and the glue were loaded from the unpacked package$}ms, 'the native part loads' );
 like( $Output, qr{^ok:\s+glues shipped \(one per Perl ABI\): .*\Q$Key\E}ms, 'the glues shipped are listed' );
@@ -208,7 +211,7 @@ sub CheckCopy {
 
     # loading the native part is checked once above and in the 'native' case; skip it elsewhere
     @Options = ( '--no-load', @Options ) if $Label ne 'native';
-    return Run( Command => [ $^X, $CheckOPM, @Options, $Path ] );
+    return Run( Command => [ $^X, $CheckOPM, '--native-dir', $NativeDir, @Options, $Path ] );
 }
 
 ( $ExitCode, $Output ) = Build(
@@ -217,7 +220,10 @@ sub CheckCopy {
 );
 is( $ExitCode, 0, 'build-opm --version 6.0.1 builds' ) or diag $Output;
 ( $ExitCode, $Output ) = Run(
-    Command => [ $^X, $CheckOPM, '--version', '6.0.1', "$Work/old/SalesForce-Customer-Sync-CE-6.0.1.opm" ]
+    Command => [
+        $^X, $CheckOPM, '--native-dir', $NativeDir, '--version', '6.0.1',
+        "$Work/old/SalesForce-Customer-Sync-CE-6.0.1.opm"
+    ]
 );
 is( $ExitCode, 1, 'check-opm fails a package with version 6.0.1' );
 like( $Output, qr{^FAIL:.*above\s6\.0\.1}xms, '... saying the version must be above 6.0.1' );
@@ -353,7 +359,11 @@ like(
     '... writing Type="post" and escaping the code like PackageBuild'
 );
 ( $ExitCode, $Output ) = Run(
-    Command => [ $^X, $CheckOPM, '--no-load', '--sopm', $ExtraSOPM, '--source-dir', $Root, "$Work/extra/out/$Name" ]
+    Command => [
+        $^X,         $CheckOPM, '--native-dir', $NativeDir,
+        '--no-load', '--sopm',  $ExtraSOPM,     '--source-dir',
+        $Root,       "$Work/extra/out/$Name"
+    ]
 );
 is( $ExitCode, 0, '... and check-opm reads it back equal to the .sopm' ) or diag $Output;
 
