@@ -348,10 +348,17 @@ impl Config {
             check_ca_file(path, &r.label("ca_file"))?;
         }
 
-        let batch_size = r
-            .uint("batch_size")?
-            .map(|b| clamp_batch_size(b as i64))
-            .unwrap_or(MAX_BATCH_SIZE);
+        // 0 is refused (not raised to 200): it is a mistake, not a wish.
+        let batch_size = match r.uint("batch_size")? {
+            None => MAX_BATCH_SIZE,
+            Some(0) => {
+                return Err(cfg_error(format!(
+                    "{} is 0; use {MIN_BATCH_SIZE}..{MAX_BATCH_SIZE}",
+                    r.label("batch_size")
+                )))
+            }
+            Some(b) => clamp_batch_size(b as i64),
+        };
         let max_retries = r.uint("max_retries")?.unwrap_or(3);
         if max_retries > 10 {
             return Err(cfg_error(format!(
@@ -359,13 +366,17 @@ impl Config {
                 r.label("max_retries")
             )));
         }
-        let connect_timeout = Duration::from_secs(r.uint("connect_timeout_secs")?.unwrap_or(10));
-        let timeout = Duration::from_secs(r.uint("timeout_secs")?.unwrap_or(120));
-        if connect_timeout.is_zero() || timeout.is_zero() {
-            return Err(cfg_error(
-                "connect_timeout_secs and timeout_secs must be at least 1".into(),
-            ));
-        }
+        let seconds = |key: &str, default: u64| -> Result<Duration> {
+            match r.uint(key)?.unwrap_or(default) {
+                0 => Err(cfg_error(format!(
+                    "{} is 0; use at least 1 (seconds)",
+                    r.label(key)
+                ))),
+                s => Ok(Duration::from_secs(s)),
+            }
+        };
+        let connect_timeout = seconds("connect_timeout_secs", 10)?;
+        let timeout = seconds("timeout_secs", 120)?;
         let max_response_bytes = r.uint("max_response_bytes")?.unwrap_or(64 << 20);
         if max_response_bytes < 1024 {
             return Err(cfg_error(format!(
@@ -942,6 +953,57 @@ mod tests {
         assert!(parse(v).is_err());
         assert_eq!(clamp_batch_size(-5), 200);
         assert_eq!(clamp_batch_size(700), 700);
+    }
+
+    #[test]
+    fn zero_timeouts_and_batch_size_are_refused_naming_the_setting() {
+        for (key, name, value, needle) in [
+            (
+                "connect_timeout_secs",
+                "SalesForceModule::ConnectTimeout",
+                Value::from(0),
+                "use at least 1 (seconds)",
+            ),
+            (
+                "timeout_secs",
+                "SalesForceModule::Timeout",
+                Value::from("0"),
+                "use at least 1 (seconds)",
+            ),
+            (
+                "batch_size",
+                "SalesForceModule::BatchSize",
+                Value::from("00"),
+                "use 200..2000",
+            ),
+        ] {
+            let mut v = soap();
+            v[key] = value;
+            v["setting_names"] = serde_json::json!({ key: name });
+            let e = parse(v.clone()).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Config, "{e}");
+            let msg = e.to_string();
+            assert!(
+                msg.contains(&format!("{name} (config key \"{key}\") is 0; {needle}")),
+                "{msg}"
+            );
+            // Without a setting name, the key alone is named.
+            v.as_object_mut().unwrap().remove("setting_names");
+            let msg = parse(v).unwrap_err().to_string();
+            assert!(
+                msg.contains(&format!("config key \"{key}\" is 0; {needle}")),
+                "{msg}"
+            );
+        }
+        // 1 is fine; a batch size below 200 is still raised to 200.
+        let mut v = soap();
+        v["connect_timeout_secs"] = 1.into();
+        v["timeout_secs"] = "1".into();
+        v["batch_size"] = 1.into();
+        let c = parse(v).unwrap();
+        assert_eq!(c.connect_timeout, Duration::from_secs(1));
+        assert_eq!(c.timeout, Duration::from_secs(1));
+        assert_eq!(c.batch_size, 200);
     }
 
     #[test]

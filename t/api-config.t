@@ -433,8 +433,7 @@ my %Args = (
     }
 
     # Found by the native client (its messages name the setting through
-    # setting_names), or by Perl (what the client does not check): flow, settings,
-    # new() params, the error expected.
+    # setting_names): flow, settings, new() params, the error expected.
     my @ClientFinds = (
         [
             'soap-login', { 'SalesForceModule::AuthUser' => '' },
@@ -476,23 +475,25 @@ my %Args = (
             'soap-login', { 'SalesForceModule::CAFile' => '/nonexistent/ca.pem' }, {},
             qr{SalesForceModule::CAFile .*names /nonexistent/ca\.pem, which cannot be read}
         ],
-    );
-    my @PerlFinds = (
         [
             'soap-login', { 'SalesForceModule::ConnectTimeout' => '0' }, {},
-            qr/SalesForceModule::ConnectTimeout is '0'; give a positive whole number/
+            qr/SalesForceModule::ConnectTimeout \(config key "connect_timeout_secs"\) is 0; use at least 1 \(seconds\)/
+        ],
+        [
+            'soap-login', { 'SalesForceModule::Timeout' => '00' }, {},
+            qr/SalesForceModule::Timeout \(config key "timeout_secs"\) is 0; use at least 1 \(seconds\)/
         ],
         [
             'soap-login', {},
             { BATCH_SIZE => '0' },
-            qr/BatchSize \(given as parameter BATCH_SIZE\) is '0'; give a positive/
+            qr/SalesForceModule::BatchSize \(given as parameter BATCH_SIZE\) \(config key "batch_size"\) is 0; use 200\.\.2000/
         ],
     );
     push @Secrets, 'Access-Token-Secret-9';
-    for my $Case ( ( map { [ 1, @{$_} ] } @ClientFinds ), ( map { [ 0, @{$_} ] } @PerlFinds ) ) {
-        my ( $NeedsClient, $Flow, $Settings, $Params, $Expected ) = @{$Case};
+    for my $Case (@ClientFinds) {
+        my ( $Flow, $Settings, $Params, $Expected ) = @{$Case};
         SKIP: {
-            skip 'SalesForce::XS not built', 3 if $NeedsClient && !XSAvailable();
+            skip 'SalesForce::XS not built', 3 if !XSAvailable();
             my $SalesForceObject = $Setup->(
                 Settings => {
                     'SalesForceModule::AuthFlow' => $Flow,

@@ -82,10 +82,6 @@ my @SecretParams = qw(
 );
 my %IsSecretParam = map { $_ => 1 } @SecretParams;
 
-# Checks the client does not make (yet): 0 is refused here (the client clamps a
-# batch size of 0, and its message for a zero timeout does not name the setting).
-my @NotZeroParams = qw(CONNECT_TIMEOUT TIMEOUT BATCH_SIZE);
-
 # The secrets of each object, out of reach of Data::Dumper and Kernel::System::Main::Dump:
 # refaddr of the object => { Overrides => { secret new() parameter => value }, Secrets => { value => 1 } }.
 # Dropped in DESTROY.
@@ -1680,9 +1676,9 @@ sub _Client {
 The client configuration (doc/dev/ARCHITECTURE.md, "Client configuration") from
 SysConfig and overrides, mapped by C<@Settings>: each setting in force goes to its
 config key if the auth flow uses it. The client checks the values; its messages
-name the setting (C<setting_names>, see L</_Client()>). Checked here is only what
-the client does not report (yet): a 0 in C<@NotZeroParams>, and retired API
-versions (see L</_RetiredAPIVersion()>).
+name the setting (C<setting_names>, see L</_Client()>). Handled here is only what
+the client does not report on creation: retired API versions (see
+L</_RetiredAPIVersion()>).
 
 =cut
 
@@ -1703,16 +1699,6 @@ sub _ClientConfig {
 
     # JWT: the key file is preferred; the key text is not passed on then.
     delete $Config{private_key} if $Config{private_key_file};
-
-    for my $Param (@NotZeroParams) {
-        my $Value = $Self->_Setting($Param) // '';
-        next if $Value !~ m{\A0+\z};
-        return $Self->_NeedError(
-            $Function, $Self->_SettingName($Param) . " is '$Value'; give a positive whole number.",
-            Code => CodeConfig,
-            Name => 'CONFIG',
-        );
-    }
 
     $Self->_RetiredAPIVersion( \%Config );
 
