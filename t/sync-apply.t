@@ -90,6 +90,8 @@ my $Plan = sub {
             records   => 3,
             pages     => 1,
             api_calls => 2,
+            logins    => 1,
+            retries   => 3,
             complete  => 1
         },
         sync_invalidated => $Param{SyncInvalidated}
@@ -252,8 +254,12 @@ my $Plan = sub {
     is( $Report->{api_calls}, 2, 'API calls: the planner counts them (fetch.api_calls)' );
     is_deeply(
         [ @{ $Report->{usage} }{qw(api_calls logins retries)} ],
-        [ 2, 0, 0 ],
-        'usage: API calls from the plan, logins and retries of this run'
+        [ 2, 1, 3 ],
+        'usage: API calls, logins and retries of this run from the plan (fetch)'
+    );
+    ok(
+        !exists $Report->{fetch}->{logins} && !exists $Report->{fetch}->{retries},
+        'report fetch keeps its shape: logins and retries are under usage'
     );
 
     my %C1 = $CompanyObject->CustomerCompanyGet( CustomerID => $C1 );

@@ -111,13 +111,22 @@ pub fn fetch_and_plan(client: &mut Client, args: &Value) -> Result<Value> {
     fetch_and_plan_with(client, args)
 }
 
-/// The client's API call counter. `usage` is answered locally (no
-/// Salesforce request); the difference before/after is what the fetch
-/// cost, a login included.
-fn api_calls(sf: &mut dyn RecordSource) -> Option<u64> {
-    sf.call("usage", &json!({}))
-        .ok()
-        .and_then(|u| u.get("api_calls").and_then(Value::as_u64))
+/// The client's usage counters (cumulative per client). `usage` is
+/// answered locally (no Salesforce request); the difference before/after
+/// is what the fetch cost, a login included.
+fn usage(sf: &mut dyn RecordSource) -> Option<Value> {
+    sf.call("usage", &json!({})).ok()
+}
+
+/// How much `counter` (`api_calls`, `logins`, `retries`) grew between two
+/// [`usage`] answers; `None` when the later one lacks it.
+fn used(before: &Option<Value>, after: &Option<Value>, counter: &str) -> Option<u64> {
+    let get = |u: &Option<Value>| {
+        u.as_ref()
+            .and_then(|u| u.get(counter))
+            .and_then(Value::as_u64)
+    };
+    get(after).map(|a| a - get(before).unwrap_or(0).min(a))
 }
 
 /// [`fetch_and_plan`] over any [`RecordSource`] (tests use a scripted
@@ -129,7 +138,7 @@ pub fn fetch_and_plan_with(sf: &mut dyn RecordSource, args: &Value) -> Result<Va
         return Err(bad("sync_plan fetches the records itself: leave records out (use sf_plan to plan given records)"));
     }
     let otrs = OtrsState::from_json(&spec, args.get("otrs").unwrap_or(&Value::Null))?;
-    let calls_before = api_calls(sf);
+    let usage_before = usage(sf);
     let mut records = Vec::new();
     let mut pages = fetch_all(sf, &soql, "sync fetch", |r| {
         records.push(SfRecord::from_json(r, &spec.split_paths)?);
@@ -156,17 +165,22 @@ pub fn fetch_and_plan_with(sf: &mut dyn RecordSource, args: &Value) -> Result<Va
             Err(e) => return Err(e),
         }
     }
-    let calls_after = api_calls(sf);
+    let usage_after = usage(sf);
     let fetch = FetchStats {
         records: records.len(),
         pages: Some(pages),
-        api_calls: calls_after.map(|after| after - calls_before.unwrap_or(0).min(after)),
+        api_calls: used(&usage_before, &usage_after, "api_calls"),
         complete: true,
     };
     let mut plan = plan_records(&spec, &records, &relations, &otrs, fetch);
     plan.soql = soql;
     plan.notes.extend(notes);
-    Ok(plan.to_json())
+    let mut plan = plan.to_json();
+    // Only a fetch has logins and retries (sf_plan's `fetch` has neither).
+    for counter in ["logins", "retries"] {
+        plan["fetch"][counter] = json!(used(&usage_before, &usage_after, counter));
+    }
+    Ok(plan)
 }
 
 #[cfg(test)]
@@ -223,7 +237,56 @@ mod tests {
         assert_eq!(p["counts"]["create"], 3);
         assert_eq!(
             p["fetch"],
-            json!({"records": 3, "pages": 2, "api_calls": 3, "complete": true})
+            json!({"records": 3, "pages": 2, "api_calls": 3, "logins": 0, "retries": 0, "complete": true})
+        );
+    }
+
+    #[test]
+    fn fetch_counts_the_logins_and_retries_of_this_run() {
+        // The client's counters are cumulative: only the growth during the
+        // fetch is this run's.
+        let mut usages = vec![
+            json!({"api_calls": 5, "logins": 2, "retries": 1, "limit_info": null}),
+            json!({"api_calls": 9, "logins": 3, "retries": 4, "limit_info": null}),
+        ]
+        .into_iter();
+        let mut call = move |method: &str, _: &Value| -> crate::error::Result<Value> {
+            match method {
+                "usage" => Ok(usages.next().expect("usage asked twice only")),
+                "query" => Ok(json!({"done": true, "size": 1, "records": [account(1, "A")]})),
+                other => panic!("unexpected call {other}"),
+            }
+        };
+        let p = fetch_and_plan_with(
+            &mut call,
+            &json!({"kind": "companies", "settings": {}, "otrs": {}}),
+        )
+        .unwrap();
+        assert_eq!(
+            p["fetch"],
+            json!({"records": 1, "pages": 1, "api_calls": 4, "logins": 1, "retries": 3, "complete": true})
+        );
+
+        // A client that cannot say: unknown, not zero.
+        let mut call = |method: &str, _: &Value| -> crate::error::Result<Value> {
+            match method {
+                "usage" => Err(crate::Error::new(ErrorKind::Salesforce, "no usage")),
+                "query" => Ok(json!({"done": true, "size": 0, "records": []})),
+                other => panic!("unexpected call {other}"),
+            }
+        };
+        let p = fetch_and_plan_with(
+            &mut call,
+            &json!({"kind": "companies", "settings": {}, "otrs": {}}),
+        )
+        .unwrap();
+        assert_eq!(
+            [
+                &p["fetch"]["api_calls"],
+                &p["fetch"]["logins"],
+                &p["fetch"]["retries"]
+            ],
+            [&Value::Null, &Value::Null, &Value::Null]
         );
     }
 

@@ -119,10 +119,6 @@ sub Plan {
         return;
     }
 
-    my $UsageBefore = $SalesForceObject->Call(
-        Method => 'usage',
-        Args   => {},
-    );
     my $Plan = $SalesForceObject->Call(
         Method => 'sync_plan',
         Args   => {
@@ -135,18 +131,21 @@ sub Plan {
         $Self->{LastError} = $Self->_PlanError( $SalesForceObject, $Plan );
         return;
     }
-    my $UsageAfter = $SalesForceObject->Call(
+    my $Usage = $SalesForceObject->Call(
         Method => 'usage',
         Args   => {},
     );
 
-    # The planner counts the API calls of its fetch. The client counts logins and
-    # retries per object (cumulative), so this run's are the difference.
-    if ( ref $UsageBefore eq 'HASH' && ref $UsageAfter eq 'HASH' ) {
+    # The planner counts the API calls, logins and retries of its fetch; logins
+    # and retries move to usage, so the report's fetch keeps its shape.
+    my $Fetch = ref $Plan->{fetch} eq 'HASH' ? $Plan->{fetch} : {};
+    my %Run   = map { $_ => delete $Fetch->{$_} } qw(logins retries);
+    if ( ref $Usage eq 'HASH' ) {
         $Plan->{usage} = {
-            api_calls => $Plan->{fetch}->{api_calls},
-            ( map { $_ => ( $UsageAfter->{$_} // 0 ) - ( $UsageBefore->{$_} // 0 ) } qw(logins retries) ),
-            limit_info => $UsageAfter->{limit_info},
+            api_calls  => $Fetch->{api_calls},
+            logins     => $Run{logins},
+            retries    => $Run{retries},
+            limit_info => $Usage->{limit_info},
         };
     }
     return $Plan;
