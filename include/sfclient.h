@@ -10,8 +10,8 @@
  *  - Results come back through `out` pointers, written only on success;
  *    on failure the optional `sf_error **err` receives an error object.
  *  - Everything returned is owned by the caller and freed with exactly one
- *    call of the named free function (sf_client_free, sf_buf_free,
- *    sf_error_free). The free functions accept NULL. Never free twice.
+ *    call of the named free function (sf_client_free, sf_query_free,
+ *    sf_buf_free, sf_error_free). The free functions accept NULL. Never free twice.
  *  - One sf_client is used from one thread at a time.
  */
 
@@ -130,6 +130,13 @@ typedef struct sf_client sf_client;
  * `sf_error_free`.
  */
 typedef struct sf_error sf_error;
+
+/**
+ * A query being read page by page. Opaque; made by sf_query_open, freed
+ * by sf_query_free. It holds no connection: each sf_query_next is given
+ * the client to fetch with (the one it was opened with).
+ */
+typedef struct sf_query sf_query;
 
 #ifdef __cplusplus
 extern "C" {
@@ -314,6 +321,61 @@ void sf_error_free(struct sf_error *err);
  * NULL) point to writable pointers.
  */
 sf_result sf_plan(const char *input, size_t input_len, struct sf_buf **out, struct sf_error **err);
+
+/**
+ * Opens a query over `client` with JSON arguments (`args`, UTF-8 of
+ * `args_len` bytes): `{"soql", "all"?: bool, "batch_size"?}`, as the
+ * `query_all_pages` call method takes them. Sends nothing yet.
+ *
+ * On success returns SF_RESULT_OK and writes a new handle to `*out`; the
+ * caller owns it and frees it with sf_query_free, exactly once.
+ * On failure returns the status, leaves `*out` untouched and, when `err` is
+ * not NULL, writes an error to `*err` that the caller frees with
+ * sf_error_free.
+ *
+ * # Safety
+ * `client` is a live handle from sf_client_new, not used by another thread
+ * during the call; `args` points to `args_len` readable bytes; `out` (and
+ * `err` unless NULL) point to writable pointers.
+ */
+sf_result sf_query_open(const struct sf_client *client,
+                        const char *args,
+                        size_t args_len,
+                        struct sf_query **out,
+                        struct sf_error **err);
+
+/**
+ * Fetches the next page of `query` through `client`: its JSON has the
+ * shape of the `query` call method's result (`done`, `size`,
+ * `query_locator`, `records`). After the last page it writes NULL to
+ * `*out`. Every page is checked as the pager checks it (a page claiming
+ * more without a locator, a record count that does not match the size
+ * Salesforce announced, ... are errors); after an error, free the query.
+ *
+ * On success returns SF_RESULT_OK and writes a new buffer (or NULL) to
+ * `*out`; the caller frees a buffer with sf_buf_free.
+ * On failure returns the status, leaves `*out` untouched and, when `err` is
+ * not NULL, writes an error to `*err` that the caller frees with
+ * sf_error_free.
+ *
+ * # Safety
+ * `query` is a live handle from sf_query_open and `client` the live handle
+ * it was opened with, neither used by another thread during the call;
+ * `out` (and `err` unless NULL) point to writable pointers.
+ */
+sf_result sf_query_next(struct sf_query *query,
+                        struct sf_client *client,
+                        struct sf_buf **out,
+                        struct sf_error **err);
+
+/**
+ * Frees a query handle (pages fetched ahead are dropped). NULL is
+ * accepted and ignored. Call it exactly once per handle.
+ *
+ * # Safety
+ * `query` is NULL or a handle from sf_query_open not yet freed.
+ */
+void sf_query_free(struct sf_query *query);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -226,7 +226,20 @@ fn null_pointers_give_null_parameter_not_a_crash() {
         sf_buf_free(ptr::null_mut());
         sf_error_free(ptr::null_mut());
         sf_client_free(ptr::null_mut());
+        sf_query_free(ptr::null_mut());
     }
+
+    // NULL client, query and out for the query handle.
+    let mut query: *mut sf_query = ptr::null_mut();
+    let mut err: *mut sf_error = ptr::null_mut();
+    let rc = unsafe { sf_query_open(ptr::null(), a.as_ptr().cast(), 2, &mut query, &mut err) };
+    assert_eq!(rc, sf_result::NullParameter);
+    assert!(query.is_null());
+    assert!(take_err(err).message.contains("`client` is NULL"));
+    let mut err: *mut sf_error = ptr::null_mut();
+    let rc = unsafe { sf_query_next(ptr::null_mut(), ptr::null_mut(), &mut buf, &mut err) };
+    assert_eq!(rc, sf_result::NullParameter);
+    assert!(take_err(err).message.contains("`query` is NULL"));
 }
 
 #[test]
@@ -452,6 +465,86 @@ fn client_round_trip_against_the_fake() {
     .expect("still usable");
 
     unsafe { sf_client_free(client) };
+}
+
+/// Opens a query handle over `client`.
+fn open_query(client: *mut sf_client, args: &Value) -> Result<*mut sf_query, ErrInfo> {
+    let text = args.to_string();
+    let mut query: *mut sf_query = ptr::null_mut();
+    let mut err: *mut sf_error = ptr::null_mut();
+    let rc = unsafe {
+        sf_query_open(
+            client,
+            text.as_ptr().cast(),
+            text.len(),
+            &mut query,
+            &mut err,
+        )
+    };
+    if rc == sf_result::Ok {
+        assert!(err.is_null() && !query.is_null());
+        Ok(query)
+    } else {
+        assert!(query.is_null(), "*out untouched on failure");
+        Err(take_err(err))
+    }
+}
+
+/// The next page of a query handle, `None` after the last.
+fn next_page(query: *mut sf_query, client: *mut sf_client) -> Result<Option<Value>, ErrInfo> {
+    let mut buf: *mut sf_buf = ptr::null_mut();
+    let mut err: *mut sf_error = ptr::null_mut();
+    let rc = unsafe { sf_query_next(query, client, &mut buf, &mut err) };
+    if rc != sf_result::Ok {
+        return Err(take_err(err));
+    }
+    Ok((!buf.is_null()).then(|| take_buf(buf)))
+}
+
+#[test]
+fn query_handle_pages_through_the_fake() {
+    let fake = Fake::start();
+    let password = fake.info["password"]
+        .as_str()
+        .expect("password")
+        .to_string();
+    let client = new_client(fake.config(&password).as_bytes()).expect("client");
+    for batch in 0..2 {
+        let records: Vec<Value> = (0..125)
+            .map(|i| json!({"Name": format!("FfiPaging {batch}-{i:03}")}))
+            .collect();
+        let created = call(
+            client,
+            b"create",
+            json!({"type": "Account", "records": records})
+                .to_string()
+                .as_bytes(),
+        )
+        .expect("create");
+        assert_eq!(created["results"].as_array().map(Vec::len), Some(125));
+    }
+
+    let soql = "SELECT Id FROM Account WHERE Name LIKE 'FfiPaging%'";
+    let query = open_query(client, &json!({"soql": soql, "batch_size": 200})).expect("open");
+    let mut sizes = Vec::new();
+    while let Some(page) = next_page(query, client).expect("page") {
+        assert_eq!(page["size"], 250);
+        sizes.push(page["records"].as_array().map(Vec::len).unwrap_or(0));
+    }
+    assert_eq!(sizes, [200, 50]);
+    assert_eq!(next_page(query, client).expect("after the end"), None);
+    unsafe { sf_query_free(query) };
+
+    // Arguments are checked on open, a fault comes with the first page.
+    let info = open_query(client, &json!({"soql": soql, "all": "yes"})).unwrap_err();
+    assert_eq!(info.code, sf_result::InvalidArgument, "{info:?}");
+    let query = open_query(client, &json!({"soql": "SELECT Nope FROM Account"})).expect("open");
+    let info = next_page(query, client).unwrap_err();
+    assert_eq!(info.sf_code.as_deref(), Some("INVALID_FIELD"), "{info:?}");
+    unsafe {
+        sf_query_free(query);
+        sf_client_free(client);
+    }
 }
 
 #[test]

@@ -412,12 +412,34 @@ sub QueryIterator {
         Needed   => ['Query']
     );
 
+    my %Args = (
+        soql => $Param{Query},
+        all  => $Param{All} ? \1 : \0,
+    );
+    return if !$Self->_BatchSizeArgument( 'QueryIterator', \%Param, \%Args );
+
+    my $Client = $Self->_Client('QueryIterator');
+    return if !$Client;
+    my $Query = eval { $Client->query( \%Args ) };
+    if ( !$Query ) {
+        $Self->_Error( 'QueryIterator', $@ );
+        return;
+    }
+
     my $Iterator = Kernel::System::SalesForce::QueryIterator->new(
-        SalesForceObject => $Self,
-        Query            => $Param{Query},
-        BatchSize        => $Param{BatchSize},
-        All              => $Param{All}       ? 1 : 0,
-        IdAsArray        => $Param{IdAsArray} ? 1 : 0,
+        NextPage => sub {
+            my $Page;
+            my $Ok = eval {
+                $Page = $Query->next_page();
+                1;
+            };
+            if ( !$Ok ) {
+                $Self->_Error( 'QueryIterator', $@ );
+                return ( undef, $Self->{LastError} );
+            }
+            return if !$Page;
+            return $Self->_QueryResult( $Page, IdAsArray => $Param{IdAsArray} );
+        },
     );
     return if !$Iterator->Start();
     return $Iterator;

@@ -77,6 +77,20 @@ static sf_client *S_client_of(pTHX_ SV *self, const char *func) {
     return INT2PTR(sf_client *, SvIV(SvRV(self)));
 }
 
+/* The handle inside a SalesForce::XS::Query object ([0]: the handle, [1]:
+ * its client, kept alive by the query), or NULL once freed. */
+static AV *S_query_av(pTHX_ SV *self, const char *func) {
+    if (!(SvROK(self) && sv_derived_from(self, "SalesForce::XS::Query") && SvTYPE(SvRV(self)) == SVt_PVAV)) {
+        croak("%s: Not a SalesForce::XS::Query instance", func);
+    }
+    return (AV *)SvRV(self);
+}
+
+static sf_query *S_query_of(pTHX_ AV *av) {
+    SV **slot = av_fetch(av, 0, 0);
+    return slot ? INT2PTR(sf_query *, SvIV(*slot)) : NULL;
+}
+
 MODULE = SalesForce::XS    PACKAGE = SalesForce::XS
 
 PROTOTYPES: DISABLE
@@ -122,6 +136,35 @@ call_json(client, method, args)
         S_croak_error(aTHX_ rc, err);
     }
     RETVAL = S_take_buf(aTHX_ out);
+  OUTPUT:
+    RETVAL
+
+SV *
+query_open_json(self, args)
+    SV *self
+    SV *args
+  PREINIT:
+    STRLEN args_len;
+    const char *args_text;
+    sf_client *client;
+    sf_query *query = NULL;
+    sf_error *err = NULL;
+    sf_result rc;
+    AV *av;
+  CODE:
+    client = S_client_of(aTHX_ self, "SalesForce::XS::query_open_json");
+    if (!client) {
+        croak("SalesForce::XS::query_open_json: the SalesForce::XS client has already been freed (DESTROY ran)");
+    }
+    args_text = S_utf8_arg(aTHX_ args, &args_len, "the JSON arguments");
+    rc = sf_query_open(client, args_text, args_len, &query, &err);
+    if (rc != SF_RESULT_OK) {
+        S_croak_error(aTHX_ rc, err);
+    }
+    av = newAV();
+    av_push(av, newSViv(PTR2IV(query)));
+    av_push(av, newSVsv(self)); /* the client lives as long as the query */
+    RETVAL = sv_bless(newRV_noinc((SV *)av), gv_stashpvs("SalesForce::XS::Query", GV_ADD));
   OUTPUT:
     RETVAL
 
@@ -172,5 +215,54 @@ DESTROY(self)
         if (client) {
             sv_setiv(SvRV(self), 0);
             sf_client_free(client);
+        }
+    }
+
+MODULE = SalesForce::XS    PACKAGE = SalesForce::XS::Query
+
+SV *
+next_json(self)
+    SV *self
+  PREINIT:
+    AV *av;
+    SV **client_sv;
+    sf_query *query;
+    sf_client *client;
+    sf_buf *out = NULL;
+    sf_error *err = NULL;
+    sf_result rc;
+  CODE:
+    av = S_query_av(aTHX_ self, "SalesForce::XS::Query::next_json");
+    query = S_query_of(aTHX_ av);
+    if (!query) {
+        croak("SalesForce::XS::Query::next_json: the query has already been freed (DESTROY ran)");
+    }
+    client_sv = av_fetch(av, 1, 0);
+    client = client_sv ? S_client_of(aTHX_ *client_sv, "SalesForce::XS::Query::next_json") : NULL;
+    if (!client) {
+        croak("SalesForce::XS::Query::next_json: its SalesForce::XS client has already been freed");
+    }
+    rc = sf_query_next(query, client, &out, &err);
+    if (rc != SF_RESULT_OK) {
+        S_croak_error(aTHX_ rc, err);
+    }
+    RETVAL = out ? S_take_buf(aTHX_ out) : newSV(0);
+  OUTPUT:
+    RETVAL
+
+void
+DESTROY(self)
+    SV *self
+  PREINIT:
+    AV *av;
+    sf_query *query;
+  CODE:
+    /* Frees the handle once, as SalesForce::XS::DESTROY does. */
+    if (SvROK(self) && SvTYPE(SvRV(self)) == SVt_PVAV) {
+        av = (AV *)SvRV(self);
+        query = S_query_of(aTHX_ av);
+        if (query) {
+            sv_setiv(*av_fetch(av, 0, 0), 0);
+            sf_query_free(query);
         }
     }

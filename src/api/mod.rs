@@ -10,7 +10,7 @@ pub mod sync;
 use crate::client::Client;
 use crate::config::clamp_batch_size;
 use crate::error::{Error, ErrorKind, Result};
-use crate::query::{self, Api};
+use crate::query::{self, Api, QueryPager};
 use serde_json::{json, Value};
 
 /// One call method.
@@ -177,6 +177,36 @@ fn dispatch(client: &mut Client, name: &str, args: &Value) -> Result<Value> {
         Run::Soap => client.soap_call(m.name, args, None, m.name, m.idempotent),
         Run::Own(run) => run(client, m, args),
     }
+}
+
+/// A query to be read page by page by the caller (`sf_query_open`):
+/// arguments `{"soql", "all"?: bool, "batch_size"?}`, checked as the
+/// `query_all_pages` method checks them; nothing is sent yet.
+pub fn open_query(client: &Client, args: &Value) -> Result<QueryPager> {
+    const NAME: &str = "sf_query_open";
+    if !args.is_object() {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("the arguments of {NAME} must be a JSON object"),
+        ));
+    }
+    let soql = required_str(args, "soql", NAME)?;
+    let all = optional_bool(args, "all", NAME)?;
+    let batch = batch_size(client, args)?;
+    Ok(QueryPager::new(Api::Soap, soql, all, batch))
+}
+
+/// The next page of a query opened by [`open_query`], in the shape of the
+/// `query` method, or `None` after the last one.
+pub fn next_query_page(client: &mut Client, pager: &mut QueryPager) -> Result<Option<Value>> {
+    let method = if pager.pages() == 0 {
+        "query"
+    } else {
+        "queryMore"
+    };
+    pager
+        .next_page(client)
+        .map_err(|e| client.scrub(e.context(method)))
 }
 
 fn first_query_page(client: &mut Client, m: &Method, args: &Value) -> Result<Value> {

@@ -21,6 +21,16 @@ pub struct sf_client {
     client: Client,
 }
 
+impl sf_client {
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(super) fn client_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
+
 /// Makes a client from its JSON configuration (`config`, `config_len`
 /// bytes of UTF-8; see doc/dev/ARCHITECTURE.md "Client configuration").
 /// Does not log in yet.

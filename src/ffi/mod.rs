@@ -6,6 +6,7 @@
 //! * `error.rs`  - `sf_result` (numbers from [`crate::ErrorKind`]) and `sf_error`;
 //! * `buf.rs`    - `sf_buf`, an owned byte buffer handed to the caller;
 //! * `client.rs` - `sf_client`, the opaque handle around [`crate::Client`];
+//! * `query.rs`  - `sf_query`, a query read page by page;
 //! * `plan.rs`   - `sf_plan`, the sync planner.
 //!
 //! Rules every export follows:
@@ -35,6 +36,7 @@ pub mod buf;
 pub mod client;
 pub mod error;
 pub mod plan;
+pub mod query;
 
 pub use buf::{sf_buf, sf_buf_data, sf_buf_free, sf_buf_len};
 pub use client::{sf_client, sf_client_call, sf_client_free, sf_client_new};
@@ -43,6 +45,7 @@ pub use error::{
     sf_error_message, sf_error_name, sf_error_sf_code, sf_result,
 };
 pub use plan::sf_plan;
+pub use query::{sf_query, sf_query_free, sf_query_next, sf_query_open};
 
 /// The boundary of an export with an `err` parameter, as `#[ffi_export]`
 /// writes it: runs `body` behind `catch_unwind`; an error or a caught panic

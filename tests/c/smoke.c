@@ -211,6 +211,36 @@ static void test_with_server(const char *config_path) {
         err = NULL;
     }
 
+    /* A query handle: pages until NULL, then freed once. */
+    sf_query *query = NULL;
+    const char *query_args = "{\"soql\": \"SELECT Id FROM Account\", \"batch_size\": 200}";
+    rc = sf_query_open(client, query_args, strlen(query_args), &query, &err);
+    CHECK(rc == SF_RESULT_OK && query != NULL, "sf_query_open: %u", (unsigned)rc);
+    if (rc == SF_RESULT_OK) {
+        int pages = 0;
+        do {
+            rc = sf_query_next(query, client, &buf, &err);
+            if (rc == SF_RESULT_OK && buf) {
+                pages++;
+                CHECK(strstr(sf_buf_data(buf), "\"records\"") != NULL, "query page %d", pages);
+                sf_buf_free(buf);
+            }
+        } while (rc == SF_RESULT_OK && buf);
+        buf = NULL;
+        CHECK(rc == SF_RESULT_OK && pages >= 1, "sf_query_next: %u after %d pages", (unsigned)rc, pages);
+        if (rc != SF_RESULT_OK) {
+            show_error("sf_query_next", err);
+            sf_error_free(err);
+            err = NULL;
+        }
+        sf_query_free(query);
+        query = NULL;
+    } else {
+        show_error("sf_query_open", err);
+        sf_error_free(err);
+        err = NULL;
+    }
+
     /* Empty arguments mean {}. */
     rc = sf_client_call(client, "getServerTimestamp", 18, "", 0, &buf, &err);
     CHECK(rc == SF_RESULT_OK, "empty args: %u", (unsigned)rc);

@@ -20,8 +20,9 @@ Kernel::System::SalesForce::QueryIterator - one record at a time over a SOQL que
 
 =head1 DESCRIPTION
 
-Returned by C<< $SalesForceObject->QueryIterator() >>. Holds one page of records and
-fetches the next page (queryMore) when the current one is used up.
+Returned by C<< $SalesForceObject->QueryIterator() >>. Holds one page of records;
+when it is used up, the next one comes from the Rust pager (which checks every
+page and fetches the following one while this one is decoded).
 
 =head1 PUBLIC INTERFACE
 
@@ -33,25 +34,24 @@ Do not create it yourself; use:
         Query => 'SELECT Id, Name FROM Account',
     );
 
+C<NextPage> is a code reference that gives the next page (as C<Query()> gives
+one), nothing after the last one, or C<(undef, $Error)> when a page could not
+be fetched.
+
 =cut
 
 sub new {
     my ( $Type, %Param ) = @_;
 
     my $Self = {
-        SalesForceObject => $Param{SalesForceObject},
-        Query            => $Param{Query},
-        BatchSize        => $Param{BatchSize},
-        All              => $Param{All},
-        IdAsArray        => $Param{IdAsArray},
-        Records          => [],
-        Locator          => undef,
-        Done             => 0,
-        Started          => 0,
-        Count            => 0,
-        Pages            => 0,
-        Size             => undef,
-        Error            => undef,
+        NextPage => $Param{NextPage},
+        Records  => [],
+        Done     => 0,
+        Started  => 0,
+        Count    => 0,
+        Pages    => 0,
+        Size     => undef,
+        Error    => undef,
     };
     return bless $Self, $Type;
 }
@@ -70,8 +70,7 @@ sub Start {
     return 1 if $Self->{Started};
     $Self->{Started} = 1;
 
-    my %Args = ( soql => $Self->{Query} );
-    return $Self->_Fetch( $Self->{All} ? 'queryAll' : 'query', \%Args );
+    return $Self->_Fetch();
 }
 
 =head2 Next()
@@ -95,11 +94,7 @@ sub Next {
 
     while ( !@{ $Self->{Records} } ) {
         return if $Self->{Done};
-        if ( !$Self->{Locator} ) {
-            $Self->{Done} = 1;
-            return;
-        }
-        return if !$Self->_Fetch( 'queryMore', { query_locator => $Self->{Locator} } );
+        return if !$Self->_Fetch();
     }
 
     $Self->{Count}++;
@@ -167,33 +162,21 @@ sub Pages {
 =cut
 
 sub _Fetch {
-    my ( $Self, $Method, $Args ) = @_;
+    my ( $Self, %Param ) = @_;
 
-    my $SalesForceObject = $Self->{SalesForceObject};
-
-    if ( defined $Self->{BatchSize} && $Self->{BatchSize} ne '' ) {
-        return if !$SalesForceObject->_BatchSizeArgument( 'QueryIterator', { Limit => $Self->{BatchSize} }, $Args );
-    }
-
-    my $Result = $SalesForceObject->_Call( 'QueryIterator', $Method, $Args );
-    if ( !$Result ) {
-        $Self->{Error} = $SalesForceObject->{LastError}
-            || {
-            Function => 'QueryIterator',
-            Message  => 'failed'
-            };
+    my ( $Page, $Error ) = $Self->{NextPage}->();
+    if ($Error) {
+        $Self->{Error} = $Error;
         return;
     }
+    if ( !$Page ) {
+        $Self->{Done} = 1;
+        return 1;
+    }
 
-    my $Page = $SalesForceObject->_QueryResult( $Result, IdAsArray => $Self->{IdAsArray} );
     $Self->{Pages}++;
     $Self->{Size} //= $Page->{size};
     $Self->{Records} = $Page->{records};
-    $Self->{Locator} = $Page->{queryLocator};
-    if ( $Page->{done} eq 'true' ) {
-        $Self->{Done}    = !@{ $Page->{records} };
-        $Self->{Locator} = undef;
-    }
     return 1;
 }
 

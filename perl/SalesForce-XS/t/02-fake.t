@@ -108,6 +108,40 @@ ok( $Second->{done}, 'queryMore: done' );
 my %Seen = map { $_->{Id} => 1 } @{ $First->{records} }, @{ $Second->{records} };
 is( scalar keys %Seen, 250, 'no record twice, none missing' );
 
+# The same 250 through a query handle (the Rust pager): pages of 200 and 50,
+# then undef; the query keeps its client alive; a bad query croaks on its
+# first page; DESTROY frees the handle once.
+my $Query = $Client->query(
+    {
+        soql       => "SELECT Id, Name FROM Account WHERE Name LIKE '$Prefix%' ORDER BY Name",
+        batch_size => 200,
+    }
+);
+isa_ok( $Query, 'SalesForce::XS::Query' );
+my @PageSizes;
+my %SeenByQuery;
+while ( my $QueryPage = $Query->next_page() ) {
+    push @PageSizes, scalar @{ $QueryPage->{records} };
+    $SeenByQuery{ $_->{Id} }++ for @{ $QueryPage->{records} };
+}
+is_deeply( \@PageSizes, [ 200, 50 ], 'query handle: two pages of 200 and 50' );
+is( scalar keys %SeenByQuery, 250, 'query handle: every record once' );
+ok( !defined $Query->next_page(), 'query handle: still undef after the end' );
+$Query->DESTROY();
+like( Raises( sub { $Query->next_page() } ), qr/already been freed/, 'freed query croaks' );
+undef $Query;
+{
+    my $Scoped = SalesForce::XS->new( $Fake->ConfigJSON() );
+    $Query = $Scoped->query( { soql => "SELECT Id FROM Account WHERE Id = '$Ids[0]'" } );
+}
+is( $Query->next_page()->{records}->[0]->{Id}, $Ids[0], 'a query keeps its client alive' );
+undef $Query;
+my $BadQuery   = $Client->query( { soql => 'SELECT Nope FROM Account' } );
+my $QueryError = Raises( sub { $BadQuery->next_page() } );
+is( ref $QueryError ? $QueryError->{sf_code} : $QueryError, 'INVALID_FIELD', 'query handle: a fault croaks' );
+like( Raises( sub { $Client->query( { all => \1 } ) } ), qr/soql/, 'query handle: soql is needed' );
+undef $BadQuery;
+
 # A Salesforce fault: error object with the Salesforce code.
 my $Error = Raises( sub { $Client->call( 'query', { soql => 'SELECT Nope FROM Account' } ) } );
 isa_ok( $Error, 'SalesForce::XS::Error', 'bad field' );

@@ -131,6 +131,29 @@ sub call {    ## no critic (Subroutines::ProhibitBuiltinHomonyms)
     return $JSON->decode( $Self->call_json( $Method, $JSON->encode($Args) ) );
 }
 
+=head2 query()
+
+Opens a query to be read one page at a time (the Rust pager: each page is
+checked, and the next one is fetched while this one is decoded). Takes
+C<soql>, and optionally C<all> (include deleted and archived records) and
+C<batch_size>; sends nothing yet. Returns a L</SalesForce::XS::Query>.
+
+    my $Query = $Client->query( { soql => 'SELECT Id FROM Account', all => \0 } );
+    while ( my $Page = $Query->next_page() ) {
+        ...    # $Page->{records}, $Page->{size}, $Page->{done}
+    }
+
+=cut
+
+sub query {
+    my ( $Self, $Args ) = @_;
+
+    if ( ref $Args ne 'HASH' ) {
+        Carp::croak('SalesForce::XS::query: the arguments must be a hash reference');
+    }
+    return $Self->query_open_json( _JSON()->encode($Args) );
+}
+
 =head2 plan_json()
 
 Computes a sync plan from a complete planner input (a JSON string) and
@@ -185,6 +208,39 @@ Ithreads: objects are not cloned into new threads (C<CLONE_SKIP>); make a
 new client in the thread.
 
 =cut
+
+sub CLONE_SKIP {
+    return 1;
+}
+
+package SalesForce::XS::Query;    ## no critic (Modules::ProhibitMultiplePackages)
+
+use strict;
+use warnings;
+
+=head1 SalesForce::XS::Query
+
+A query opened by L</query()>. It keeps its client alive.
+
+=head2 next_page()
+
+The next page as Perl data (the shape of the C<query> call method's result),
+or undef after the last one. Croaks with a L</SalesForce::XS::Error> when a
+page cannot be fetched or fails the pager's checks.
+
+=head2 next_json()
+
+Like L</next_page()>, as a JSON string.
+
+=cut
+
+sub next_page {
+    my ($Self) = @_;
+
+    my $JSON = $Self->next_json();
+    return if !defined $JSON;
+    return SalesForce::XS::_JSON()->decode($JSON);
+}
 
 sub CLONE_SKIP {
     return 1;
