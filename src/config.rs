@@ -274,6 +274,7 @@ impl Config {
             }
         };
 
+        let login_url_given = r.string("login_url")?.is_some();
         let login_url = match r.string("login_url")? {
             None => format!("{DEFAULT_LOGIN_HOST}/services/Soap/u/{api_version}"),
             Some(u) => {
@@ -293,18 +294,28 @@ impl Config {
             }
         };
         if auth_flow == AuthFlow::SoapLogin {
-            if let Some(major) = Url::parse(&login_url)
+            // Either version may ask for a SOAP login() that no longer exists.
+            let url_major = Url::parse(&login_url)
                 .ok()
                 .and_then(|u| soap_path_version(&u))
-                .map(|(m, _)| m)
-            {
-                if major > SOAP_LOGIN_MAX_VERSION {
-                    warnings.push(format!(
-                        "SOAP login() is not available from API 65.0 on; {} asks for {major}.0. \
-                         Use {DEFAULT_API_VERSION} or an OAuth flow.",
-                        r.label("login_url")
-                    ));
-                }
+                .map(|(m, _)| m);
+            let too_new = [
+                (parse_version(&api_version), "api_version"),
+                (url_major.filter(|_| login_url_given), "login_url"),
+            ]
+            .into_iter()
+            .find_map(|(major, key)| {
+                major
+                    .filter(|m| *m > SOAP_LOGIN_MAX_VERSION)
+                    .map(|m| (m, key))
+            });
+            if let Some((major, key)) = too_new {
+                warnings.push(format!(
+                    "SOAP login() is not available from API 65.0 on; {} asks for {major}.0. \
+                     Use {DEFAULT_API_VERSION} or an OAuth flow ({}).",
+                    r.label(key),
+                    r.label("auth_flow")
+                ));
             }
         }
 
@@ -914,6 +925,15 @@ mod tests {
         v["login_url"] = "https://login.salesforce.com/services/Soap/u/66.0".into();
         let c = parse(v).unwrap();
         assert!(c.warnings[0].contains("65.0"), "{:?}", c.warnings);
+        assert!(c.warnings[0].contains("\"login_url\""), "{:?}", c.warnings);
+        // An API version of 65.0 or later asks for it too, whatever the URL.
+        let mut v = soap();
+        v["api_version"] = "65.0".into();
+        v["login_url"] = "https://login.salesforce.com/services/Soap/u/64.0".into();
+        let c = parse(v).unwrap();
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert!(c.warnings[0].contains("\"api_version\") asks for 65.0"), "{:?}", c.warnings);
+        assert!(c.warnings[0].contains("\"auth_flow\""), "{:?}", c.warnings);
     }
 
     #[test]

@@ -102,7 +102,7 @@ for my $Flow (qw(soap-login oauth-client-credentials oauth-jwt oauth-password oa
     is( $Result && $Result->{APIVersion}, '64.0', 'the original 23.0 / u/8.0 configuration signs in with 64.0' )
         or diag explain $Error;
     my $Notice = $Kernel::OM->Get('Kernel::System::Log')->GetLogEntry( Type => 'notice' );
-    like( $Notice, qr/SalesForceModule::Proxy uses API version 8\.0/, 'a notice names the old setting' );
+    like( $Notice, qr/SalesForceModule::Proxy .*uses API version 8\.0/, 'a notice names the old setting' );
 }
 
 # Wrong credentials: undef, an Auth error, the reason logged, no secret in it.

@@ -437,6 +437,11 @@ is( SalesForceOPM::CompareVersions( '6.0.1', '6.0.1' ),  0,           'CompareVe
         return ( Success => 1 );
     }
 
+    package TestWarnings;
+
+    sub new { my ( $Class, $Warnings ) = @_; return bless { Warnings => $Warnings }, $Class }
+    sub ConfigurationWarnings { my ($Self) = @_; return @{ $Self->{Warnings} } }
+
     package TestOM;
 
     sub new { my ( $Class, %Objects ) = @_; return bless { Objects => \%Objects }, $Class }
@@ -628,14 +633,6 @@ for my $Location ( keys %Native ) {
                 Params   => ['--quiet']
             },
         },
-        'SalesForceModule::APIVersion' => {
-            IsModified     => 1,
-            EffectiveValue => '23.0'
-        },
-        'SalesForceModule::Proxy' => {
-            IsModified     => 1,
-            EffectiveValue => 'https://login.salesforce.com/services/Soap/u/64.0',
-        },
     );
     my $SysConfig = TestSysConfig->new(%Settings);
     my $Log       = TestLog->new();
@@ -664,29 +661,27 @@ for my $Location ( keys %Native ) {
     is( $SysConfig->{Updates}->[0]->{IsValid}, 1, '... keeping it enabled' );
     is_deeply( $SysConfig->{Deploys}->[0]->{DirtySettings}, \@Changed, '... and deploys just that setting' );
 
+    # CheckAPIVersion passes on what the client's settings check reports (that
+    # check is tested in t/api-config.t and src/config.rs).
+    my @Warnings = (
+        'SalesForceModule::APIVersion (config key "api_version") 23.0 is retired by Salesforce; using 64.0 instead.'
+    );
+    $Kernel::OM->{Objects}->{'Kernel::System::SalesForce'} = TestWarnings->new( \@Warnings );
     my $Warning = $Setup->CheckAPIVersion();
     like(
-        $Warning, qr{SalesForceModule::APIVersion\s=\s23\.0}xms,
-        'CheckAPIVersion warns about a retired API version'
+        $Warning,
+        qr{\ASalesForce-Customer-Sync-CE:\sSalesForceModule::APIVersion\s.*23\.0\sis\sretired.*System\sConfiguration}xms,
+        'CheckAPIVersion says what the settings check reports, and where to change it'
     );
-    unlike( $Warning, qr{Proxy}xms, '... but not about a current login URL' );
+    like( $Log->{Entries}->[-1]->{Message}, qr{23\.0\sis\sretired}xms, '... and logs it' );
 
-    $Settings{'SalesForceModule::APIVersion'}->{EffectiveValue} = '64.0';
-    $Settings{'SalesForceModule::Proxy'}->{EffectiveValue}      = 'https://login.salesforce.com/services/Soap/u/8.0';
-    $SysConfig                                                  = TestSysConfig->new(%Settings);
-    $Kernel::OM->{Objects}->{'Kernel::System::SysConfig'}       = $SysConfig;
-    like(
-        $Setup->CheckAPIVersion(),
-        qr{SalesForceModule::Proxy\s=\s\S+/u/8\.0}xms,
-        '... and about a retired login URL'
-    );
+    @Warnings = ();
+    is( $Setup->CheckAPIVersion(), undef, '... and is quiet when the check reports nothing' );
 
-    $Settings{'SalesForceModule::Proxy'}->{IsModified} = 0;
     $Settings{'Daemon::SchedulerCronTaskManager::Task###SalesForceSyncCompanies'}->{EffectiveValue}->{Function}
         = 'Execute';
     $SysConfig = TestSysConfig->new(%Settings);
     $Kernel::OM->{Objects}->{'Kernel::System::SysConfig'} = $SysConfig;
-    is( $Setup->CheckAPIVersion(), undef, '... and is quiet when nothing is retired' );
     my @None = $Setup->MigrateCronTasks();
     is( scalar @None,                      0, 'MigrateCronTasks changes nothing when no task says Run' );
     is( scalar @{ $SysConfig->{Updates} }, 0, '... and updates no setting' );

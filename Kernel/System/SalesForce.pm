@@ -26,12 +26,6 @@ our @ObjectDependencies = (
 # Why SalesForce::XS did not load in this process (undef: it loaded, or was not tried yet).
 our $NativeLoadError;
 
-# API version used when none is configured and in place of retired ones.
-our $DefaultAPIVersion = '64.0';
-
-# Salesforce retired the API versions 7.0 to 30.0 (Summer '25).
-our $MinimumAPIVersion = 31;
-
 # The error codes of GetErrorDetails(): the sf_result numbers of the native client
 # (include/sfclient.h), also for the errors found here.
 use constant {
@@ -1310,6 +1304,24 @@ sub GetErrorDetails {
     return { %{ $Self->{LastError} } };
 }
 
+=head2 ConfigurationWarnings()
+
+New. What the client's check of the settings replaced or doubts, each naming the
+setting to change (e.g. a retired API version, replaced by the current default).
+Sends nothing to Salesforce. Returns the list (empty when all is well), or nothing
+when no client can be made (the reason is logged).
+
+    my @Warnings = $SalesForceObject->ConfigurationWarnings();
+
+=cut
+
+sub ConfigurationWarnings {
+    my ( $Self, %Param ) = @_;
+
+    return if !$Self->_Client('ConfigurationWarnings');
+    return @{ $Self->{ConfigurationWarnings} };
+}
+
 =head2 TestConnection()
 
 New. Signs in and reports who and where we are. No secrets in the result.
@@ -1689,6 +1701,14 @@ sub _Client {
         return;
     }
 
+    # What the client replaced or doubts in the settings (a retired API version
+    # replaced by the default, ...), each naming the setting: a notice each.
+    my $Warnings = eval { $Client->call( 'warnings', {} ) } || {};
+    $Self->{ConfigurationWarnings} = $Warnings->{warnings} || [];
+    for my $Warning ( @{ $Self->{ConfigurationWarnings} } ) {
+        $Self->_Log( 'notice', $Warning );
+    }
+
     $Self->{Client} = $Client;
     return $Client;
 }
@@ -1698,9 +1718,9 @@ sub _Client {
 The client configuration (doc/dev/ARCHITECTURE.md, "Client configuration") from
 SysConfig and overrides, mapped by C<@Settings>: each setting in force goes to its
 config key if the auth flow uses it. The client checks the values; its messages
-name the setting (C<setting_names>, see L</_Client()>). Handled here is only what
-the client does not report on creation: retired API versions (see
-L</_RetiredAPIVersion()>).
+name the setting (C<setting_names>, see L</_Client()>); what it replaced or
+doubts (a retired API version, ...) it reports as warnings, which L</_Client()>
+logs as notices.
 
 =cut
 
@@ -1722,8 +1742,6 @@ sub _ClientConfig {
     # JWT: the key file is preferred; the key text is not passed on then.
     delete $Config{private_key} if $Config{private_key_file};
 
-    $Self->_RetiredAPIVersion( \%Config );
-
     # Proxy credentials are secrets too.
     if ( $Config{proxy} && $Config{proxy} =~ m{://([^/\s@]+)@} ) {
         my $UserInfo = $1;
@@ -1732,58 +1750,6 @@ sub _ClientConfig {
     }
 
     return \%Config;
-}
-
-=head2 _RetiredAPIVersion()
-
-Replaces a retired API version (in C<api_version> and the SOAP login URL) by
-C<$DefaultAPIVersion>, with a notice naming the setting to fix, and notes that SOAP
-login ends with API version 65.0. The client does the same, but reports it only in
-the result of C<login> (L</TestConnection()>); here the notice reaches the log
-on first use.
-
-=cut
-
-sub _RetiredAPIVersion {
-    my ( $Self, $Config ) = @_;
-
-    # Not a version: the client says so, naming the setting.
-    my ($Major) = ( $Config->{api_version} // $DefaultAPIVersion ) =~ m{\A([0-9]{1,3})(?:\.0)?\z};
-    return if !defined $Major;
-
-    if ( $Major < $MinimumAPIVersion ) {
-        $Self->_Log(
-            'notice',
-            $Self->_SettingName('SF_APIVERSION')
-                . " is $Major.0, which Salesforce has retired (versions below $MinimumAPIVersion.0); "
-                . "using $DefaultAPIVersion. Set SalesForceModule::APIVersion to $DefaultAPIVersion."
-        );
-        $Config->{api_version} = $DefaultAPIVersion;
-        ($Major) = $DefaultAPIVersion =~ m{\A([0-9]+)};
-    }
-
-    my $LoginURL = $Config->{login_url} // '';
-    if ( $LoginURL =~ m{/services/Soap/u/([0-9]+)(?:\.[0-9]+)?/?\z} && $1 < $MinimumAPIVersion ) {
-        my $Old = $1;
-        $LoginURL =~ s{/services/Soap/u/[0-9.]+/?\z}{/services/Soap/u/$Major.0};
-        $Config->{login_url} = $LoginURL;
-        $Self->_Log(
-            'notice',
-            $Self->_SettingName('SF_PROXY')
-                . " uses API version $Old.0, which Salesforce has retired; using $LoginURL. "
-                . 'Set SalesForceModule::Proxy to that URL.'
-        );
-    }
-
-    if ( $Config->{auth_flow} eq 'soap-login' && $Major >= 65 ) {
-        $Self->_Log(
-            'notice',
-            "SOAP login() does not exist from API version 65.0 on, but SalesForceModule::APIVersion is $Major.0: "
-                . 'set SalesForceModule::AuthFlow to oauth-client-credentials or oauth-jwt, '
-                . 'or use API version 64.0 until then.'
-        );
-    }
-    return;
 }
 
 =head2 _Call()

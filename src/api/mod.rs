@@ -123,6 +123,9 @@ pub static METHODS: &[Method] = &[
     soap("resetPassword", r#"{"user_id"}"#, false),
     own("session", "{}", session),
     own("usage", "{}", usage),
+    own("warnings", "{}", |c, _, _| {
+        Ok(json!({ "warnings": c.warnings() }))
+    }),
     own(
         "sync_plan",
         "planner input without `records`",
@@ -328,6 +331,7 @@ mod tests {
             "rest_query_more",
             "sync_plan",
             "usage",
+            "warnings",
         ] {
             assert!(e.message.contains(m), "{e}");
         }

@@ -20,6 +20,7 @@ use POSIX      qw();
 our @ObjectDependencies = (
     'Kernel::Config',
     'Kernel::System::Log',
+    'Kernel::System::SalesForce',
     'Kernel::System::SysConfig',
 );
 
@@ -197,7 +198,11 @@ sub CodeUpgrade {
     }
 
     $Self->MigrateCronTasks();
-    $Self->CheckAPIVersion();
+
+    # The settings are checked by the native client.
+    if ( $Check{Success} ) {
+        $Self->CheckAPIVersion();
+    }
 
     $Self->_Notice(
         "$PackageName upgraded. Settings keep their values. The column customer_user.customer_ids "
@@ -473,9 +478,10 @@ sub MigrateCronTasks {
 
 =head2 CheckAPIVersion()
 
-Warns when the admin pinned C<SalesForceModule::APIVersion>, or a login URL in
-C<SalesForceModule::Proxy>, to an API version Salesforce no longer serves
-(30.0 and below). The value is not changed. Returns the warning or nothing.
+Says, on upgrade, what the client's check of the settings replaced or doubts
+(e.g. C<SalesForceModule::APIVersion> pinned to a version Salesforce no longer
+serves), as L<Kernel::System::SalesForce/ConfigurationWarnings()> reports it.
+The settings are not changed. Returns the warning or nothing.
 
     my $Warning = $SetupObject->CheckAPIVersion();
 
@@ -484,25 +490,11 @@ C<SalesForceModule::Proxy>, to an API version Salesforce no longer serves
 sub CheckAPIVersion {
     my ( $Self, %Param ) = @_;
 
-    my $SysConfigObject = $Kernel::OM->Get('Kernel::System::SysConfig');
+    my @Warnings = $Kernel::OM->Get('Kernel::System::SalesForce')->ConfigurationWarnings();
+    return if !@Warnings;
 
-    my @Retired;
-    for my $Name (qw(SalesForceModule::APIVersion SalesForceModule::Proxy)) {
-        my %Setting = $SysConfigObject->SettingGet(
-            Name  => $Name,
-            NoLog => 1,
-        );
-        next if !%Setting || !$Setting{IsModified};
-        my $Value = $Setting{EffectiveValue} // '';
-        my ($Major) = $Value =~ m{ (?: \A | /Soap/[a-z]/ ) ([0-9]+) (?: \.[0-9]+ )? \s* \z }xms;
-        next if !defined $Major;
-        push @Retired, "$Name = $Value" if $Major <= 30;
-    }
-    return if !@Retired;
-
-    my $Warning = "$PackageName: " . join( '; ', @Retired )
-        . ' names an API version that Salesforce no longer serves (30.0 and below are retired); '
-        . 'the sync uses API 64.0 instead. Reset the setting to its default in Admin -> System Configuration.';
+    my $Warning = "$PackageName: " . join( ' ', @Warnings )
+        . ' Change the setting in Admin -> System Configuration.';
     $Kernel::OM->Get('Kernel::System::Log')->Log(
         Priority => 'notice',
         Message  => $Warning,
