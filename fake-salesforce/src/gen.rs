@@ -400,7 +400,7 @@ fn base(org: &mut Org, api: &ApiUser, now: i64) -> Result<String, String> {
 
 /// Generates an org.
 pub fn generate(org: &mut Org, spec: &GenSpec, api: &ApiUser) -> Result<(), String> {
-    let now = timeutil::now_millis();
+    let now = crate::clock::now();
     let mut rng = Rng::new(spec.seed);
     let api_uid = base(org, api, now)?;
     let day = 86_400_000i64;
@@ -702,7 +702,7 @@ pub fn generate(org: &mut Org, spec: &GenSpec, api: &ApiUser) -> Result<(), Stri
     }
     // the last `deleted` accounts sit in the recycle bin (visible to queryAll)
     for id in accounts.iter().rev().take(spec.deleted) {
-        org.delete(id, now - rng.below(5 * 86_400_000) as i64)
+        org.delete(id, "", now - rng.below(5 * 86_400_000) as i64)
             .map_err(|e| e.message)?;
     }
     Ok(())
@@ -721,7 +721,7 @@ const LOAD_ORDER: &[&str] = &[
 /// Ids may be given as 15 or 18 characters; missing ids are generated.
 /// Records may set read-only fields (CreatedDate, IsDeleted, ...).
 pub fn load(org: &mut Org, json: &str, api: &ApiUser) -> Result<(), String> {
-    let now = timeutil::now_millis();
+    let now = crate::clock::now();
     let doc: serde_json::Value =
         serde_json::from_str(json).map_err(|e| format!("data file is not valid JSON: {e}"))?;
     let obj = doc
@@ -821,7 +821,7 @@ pub fn load(org: &mut Org, json: &str, api: &ApiUser) -> Result<(), String> {
     org.validate_references()
         .map_err(|e| format!("data file: {e}"))?;
     for id in deleted {
-        org.delete(&id, now - 86_400_000)
+        org.delete(&id, "", now - 86_400_000)
             .map_err(|e| format!("data file: delete {id}: {}", e.message))?;
     }
     Ok(())
