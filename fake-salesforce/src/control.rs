@@ -4,7 +4,7 @@
 use crate::http::{Request, Response};
 use crate::state::{lock, read, write, FaultRule, State, Stats};
 use crate::store::{Input, WriteError};
-use crate::timeutil;
+use crate::{clock, timeutil};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 
@@ -36,7 +36,8 @@ pub fn control(state: &State, req: &Request) -> Response {
     match apply_control(state, &v) {
         Ok(()) => {
             let rules: Vec<Value> = lock(&state.faults).iter().map(rule_summary).collect();
-            ok(json!({"ok": true, "faults": rules}))
+            let now = timeutil::format_datetime(clock::now());
+            ok(json!({"ok": true, "faults": rules, "now": now}))
         }
         Err(e) => bad(e),
     }
@@ -52,6 +53,7 @@ pub fn apply_control(state: &State, v: &Value) -> Result<(), String> {
     }
     // validate everything before changing anything
     let mut rules = Vec::new();
+    let mut clock_move = None;
     for (k, val) in o {
         match k.as_str() {
             "faults" => {
@@ -64,8 +66,11 @@ pub fn apply_control(state: &State, v: &Value) -> Result<(), String> {
                 val.as_bool().ok_or_else(|| format!("'{k}' must be true or false"))?;
             }
             "latency_ms" | "soap_login_max_version" | "api_limit" | "api_usage" | "default_batch_size"
-            | "session_ttl_secs" | "locator_ttl_secs" | "chunk_threshold" => {
+            | "session_ttl_secs" | "locator_ttl_secs" | "chunk_threshold" | "replication_id_limit" => {
                 val.as_u64().ok_or_else(|| format!("'{k}' must be a non-negative integer"))?;
+            }
+            "clock" => {
+                clock_move = Some(parse_clock(val)?);
             }
             "session_expire_after_calls" => {
                 if !val.is_null() && val.as_u64().is_none() {
@@ -74,13 +79,22 @@ pub fn apply_control(state: &State, v: &Value) -> Result<(), String> {
             }
             other => {
                 return Err(format!(
-                    "unknown control key '{other}' (known: fault rule object, faults, clear_faults, expire_sessions, invalidate_locators, reset_stats, login_refused, password_expired, trusted_ip, login_fault_prefixed, latency_ms, soap_login_max_version, api_limit, api_usage, default_batch_size, session_ttl_secs, locator_ttl_secs, chunk_threshold, session_expire_after_calls)"
+                    "unknown control key '{other}' (known: fault rule object, faults, clear_faults, expire_sessions, invalidate_locators, reset_stats, login_refused, password_expired, trusted_ip, login_fault_prefixed, latency_ms, soap_login_max_version, api_limit, api_usage, default_batch_size, session_ttl_secs, locator_ttl_secs, chunk_threshold, replication_id_limit, clock, session_expire_after_calls)"
                 ))
             }
         }
     }
     let b = |k: &str| o.get(k).and_then(|v| v.as_bool());
     let n = |k: &str| o.get(k).and_then(|v| v.as_u64());
+    match clock_move {
+        Some(ClockMove::Advance(ms)) => {
+            clock::advance(ms)?;
+        }
+        Some(ClockMove::Set(at)) => {
+            clock::set(at)?;
+        }
+        None => {}
+    }
     if b("clear_faults") == Some(true) {
         lock(&state.faults).clear();
     }
@@ -131,10 +145,45 @@ pub fn apply_control(state: &State, v: &Value) -> Result<(), String> {
     if let Some(x) = n("chunk_threshold") {
         cfg.chunk_threshold = x as usize;
     }
+    if let Some(x) = n("replication_id_limit") {
+        cfg.replication_id_limit = x as usize;
+    }
     if let Some(v) = o.get("session_expire_after_calls") {
         cfg.session_expire_after_calls = v.as_u64();
     }
     Ok(())
+}
+
+enum ClockMove {
+    Advance(i64),
+    Set(i64),
+}
+
+/// `{"advance_seconds": N}` or `{"set": "2026-01-31T12:00:00Z"}`.
+fn parse_clock(v: &Value) -> Result<ClockMove, String> {
+    let usage = "'clock' must be {\"advance_seconds\": N} or {\"set\": \"YYYY-MM-DDTHH:MM:SSZ\"}";
+    let o = v.as_object().filter(|o| o.len() == 1).ok_or(usage)?;
+    if let Some(n) = o.get("advance_seconds") {
+        let secs = n
+            .as_u64()
+            .ok_or("clock.advance_seconds must be a non-negative integer")?;
+        return Ok(ClockMove::Advance(secs as i64 * 1000));
+    }
+    if let Some(t) = o.get("set") {
+        let at = t
+            .as_str()
+            .and_then(timeutil::parse_datetime)
+            .ok_or("clock.set must be a dateTime such as 2026-01-31T12:00:00Z")?;
+        // refuse a step back now, before anything else is applied
+        if at < clock::now() {
+            return Err(format!(
+                "clock.set: {} is before the fake's now (the clock only moves forward)",
+                t.as_str().unwrap_or("")
+            ));
+        }
+        return Ok(ClockMove::Set(at));
+    }
+    Err(usage.into())
 }
 
 pub fn stats(state: &State) -> Response {
@@ -191,7 +240,7 @@ pub fn data(state: &State, req: &Request) -> Response {
             ));
         }
     }
-    let now = timeutil::now_millis();
+    let now = clock::now();
     let mut org = write(&state.org);
     let user = org.user_id.clone();
     let mut created = Vec::new();
@@ -260,14 +309,14 @@ pub fn data(state: &State, req: &Request) -> Response {
             return bad(format!("update[{i}]: {}", write_err(e)));
         }
         if !system.is_empty() {
-            if let Err(e) = org.system_set(&id, &system) {
+            if let Err(e) = org.system_set(&id, &system, &user, now) {
                 return bad(format!("update[{i}]: {}", write_err(e)));
             }
         }
         updated += 1;
     }
     for id in list("delete").iter().filter_map(|x| x.as_str()) {
-        if let Err(e) = org.delete(id, now) {
+        if let Err(e) = org.delete(id, &user, now) {
             return bad(format!("delete {id}: {}: {}", e.status_code, e.message));
         }
         deleted += 1;
@@ -276,13 +325,13 @@ pub fn data(state: &State, req: &Request) -> Response {
         let Some(id18) = crate::ids::to18(id) else {
             return bad(format!("undelete: bad id {id}"));
         };
-        if let Err(e) = org.undelete(&id18, now) {
+        if let Err(e) = org.undelete(&id18, &user, now) {
             return bad(format!("undelete {id}: {}: {}", e.status_code, e.message));
         }
     }
     let mut purged = 0;
     for id in list("purge").iter().filter_map(|x| x.as_str()) {
-        if crate::ids::to18(id).is_some_and(|i| org.purge(&i)) {
+        if crate::ids::to18(id).is_some_and(|i| org.purge(&i, now)) {
             purged += 1;
         }
     }

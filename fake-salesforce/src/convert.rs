@@ -176,7 +176,7 @@ pub fn convert(
     if let Some(o) = &opp {
         set.push(("ConvertedOpportunityId".to_string(), Input::Text(o.clone())));
     }
-    org.system_set(&lid, &set)
+    org.system_set(&lid, &set, user, now)
         .map_err(|e| (Some(lid.clone()), errs(e)))?;
     Ok((account, contact, lid, opp))
 }

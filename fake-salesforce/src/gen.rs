@@ -6,6 +6,11 @@ use crate::store::{Input, Org, WriteError};
 use crate::timeutil;
 use std::collections::HashMap;
 
+/// The domain of every generated e-mail address. Not `example.com`/`.org`/
+/// `.net`: a stock OTRS refuses those (`CheckEmailInvalidAddress` is
+/// `@(example)\.(..|...)$`), so the generated org could not be imported.
+pub const MAIL_DOMAIN: &str = "demo-crm.net";
+
 /// Who the API user is (the login identity of the fake).
 pub struct ApiUser<'a> {
     pub username: &'a str,
@@ -379,7 +384,7 @@ fn base(org: &mut Org, api: &ApiUser, now: i64) -> Result<String, String> {
             ("Username".into(), t(api.username)),
             ("FirstName".into(), t("Integration")),
             ("LastName".into(), t("User")),
-            ("Email".into(), t("integration@example.com")),
+            ("Email".into(), t(format!("integration@{MAIL_DOMAIN}"))),
             ("Alias".into(), t("integ")),
             ("Title".into(), t("API Integration")),
             ("Department".into(), t("IT")),
@@ -400,7 +405,7 @@ fn base(org: &mut Org, api: &ApiUser, now: i64) -> Result<String, String> {
 
 /// Generates an org.
 pub fn generate(org: &mut Org, spec: &GenSpec, api: &ApiUser) -> Result<(), String> {
-    let now = timeutil::now_millis();
+    let now = crate::clock::now();
     let mut rng = Rng::new(spec.seed);
     let api_uid = base(org, api, now)?;
     let day = 86_400_000i64;
@@ -417,12 +422,12 @@ pub fn generate(org: &mut Org, spec: &GenSpec, api: &ApiUser) -> Result<(), Stri
     for i in 0..spec.owners {
         let first = rng.pick(FIRST);
         let last = rng.pick(LAST);
-        let mut email = format!("{}.{}@example.com", ascii_fold(first), ascii_fold(last));
+        let mut email = format!("{}.{}@{MAIL_DOMAIN}", ascii_fold(first), ascii_fold(last));
         let n = used_emails.entry(email.clone()).or_insert(0);
         *n += 1;
         if *n > 1 {
             email = format!(
-                "{}.{}{}@example.com",
+                "{}.{}{}@{MAIL_DOMAIN}",
                 ascii_fold(first),
                 ascii_fold(last),
                 n
@@ -592,7 +597,7 @@ pub fn generate(org: &mut Org, spec: &GenSpec, api: &ApiUser) -> Result<(), Stri
             contact_emails[rng.below(contact_emails.len())].clone()
         } else {
             Some(format!(
-                "{}.{}.{}@example.org",
+                "{}.{}.{}@{MAIL_DOMAIN}",
                 ascii_fold(first.as_deref().unwrap_or("x")),
                 ascii_fold(&last),
                 i + 1
@@ -696,13 +701,17 @@ pub fn generate(org: &mut Org, spec: &GenSpec, api: &ApiUser) -> Result<(), Stri
                 rng.pick(SUFFIX)
             )),
         );
-        put(&mut f, "Email", Some(format!("lead{}@example.net", i + 1)));
+        put(
+            &mut f,
+            "Email",
+            Some(format!("lead{}@{MAIL_DOMAIN}", i + 1)),
+        );
         put(&mut f, "OwnerId", Some(api_uid.clone()));
         insert(org, "Lead", f, &api_uid, now)?;
     }
     // the last `deleted` accounts sit in the recycle bin (visible to queryAll)
     for id in accounts.iter().rev().take(spec.deleted) {
-        org.delete(id, now - rng.below(5 * 86_400_000) as i64)
+        org.delete(id, "", now - rng.below(5 * 86_400_000) as i64)
             .map_err(|e| e.message)?;
     }
     Ok(())
@@ -721,7 +730,7 @@ const LOAD_ORDER: &[&str] = &[
 /// Ids may be given as 15 or 18 characters; missing ids are generated.
 /// Records may set read-only fields (CreatedDate, IsDeleted, ...).
 pub fn load(org: &mut Org, json: &str, api: &ApiUser) -> Result<(), String> {
-    let now = timeutil::now_millis();
+    let now = crate::clock::now();
     let doc: serde_json::Value =
         serde_json::from_str(json).map_err(|e| format!("data file is not valid JSON: {e}"))?;
     let obj = doc
@@ -821,7 +830,7 @@ pub fn load(org: &mut Org, json: &str, api: &ApiUser) -> Result<(), String> {
     org.validate_references()
         .map_err(|e| format!("data file: {e}"))?;
     for id in deleted {
-        org.delete(&id, now - 86_400_000)
+        org.delete(&id, "", now - 86_400_000)
             .map_err(|e| format!("data file: delete {id}: {}", e.message))?;
     }
     Ok(())
@@ -866,6 +875,50 @@ mod tests {
         let one = run();
         assert_eq!(one.len(), 50);
         assert_eq!(one, run());
+    }
+
+    /// Stock OTRS's CheckEmailInvalidAddress, `@(example)\.(..|...)$` (case-insensitive).
+    fn otrs_refuses(addr: &str) -> bool {
+        let a = addr.to_ascii_lowercase();
+        a.match_indices("@example.")
+            .any(|(i, m)| matches!(a.len() - i - m.len(), 2 | 3))
+    }
+
+    #[test]
+    fn generated_and_sample_addresses_pass_stock_otrs() {
+        assert!(otrs_refuses("x@Example.COM") && otrs_refuses("x@example.de"));
+        assert!(!otrs_refuses("x@acme.example") && !otrs_refuses("x@demo-crm.net"));
+        let api = ApiUser {
+            username: "u@x",
+            organization_name: "O",
+        };
+        let emails = |org: &Org| {
+            let mut out = Vec::new();
+            for (oi, def) in org.schema.objects.iter().enumerate() {
+                if let Some(e) = def.field("Email") {
+                    out.extend(
+                        org.tables[oi]
+                            .values()
+                            .filter_map(|r| r.values[e].as_str().map(str::to_string)),
+                    );
+                }
+            }
+            out
+        };
+        let mut org = Org::new(Arc::new(schema::standard()));
+        let spec = GenSpec::parse("accounts=30,owners=8,contacts=60,leads=5", 3).unwrap();
+        generate(&mut org, &spec, &api).unwrap();
+        let generated = emails(&org);
+        assert!(generated.len() > 60, "{generated:?}");
+        for e in &generated {
+            assert!(e.ends_with(&format!("@{MAIL_DOMAIN}")), "{e}");
+        }
+        let mut org = Org::new(Arc::new(schema::standard()));
+        let text = include_str!("../data/sample.json");
+        load(&mut org, text, &api).unwrap();
+        for e in emails(&org) {
+            assert!(!otrs_refuses(&e), "sample.json: OTRS refuses {e}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! reproduce") over loopback.
 
 pub mod app;
+pub mod clock;
 pub mod control;
 pub mod convert;
 pub mod describe;
@@ -11,6 +12,7 @@ pub mod http;
 pub mod ids;
 pub mod oauth;
 pub mod render;
+pub mod replication;
 pub mod rest;
 pub mod schema;
 pub mod soap;

@@ -5,10 +5,11 @@ use crate::describe;
 use crate::http::{Mangle, Request, Response};
 use crate::ids;
 use crate::render::{self, json_str};
+use crate::replication::{self, ReplError};
 use crate::soap::{fault_response, major};
 use crate::soql::{self, Rows};
 use crate::state::{lock, read, FaultKind, State};
-use crate::timeutil;
+use crate::{clock, timeutil};
 use std::sync::Arc;
 
 pub fn error_response(status: u16, code: &str, message: &str) -> Response {
@@ -65,6 +66,8 @@ pub fn handle(state: &State, req: &Request) -> Response {
         ["query", _] | ["queryAll", _] => "rest_query_more",
         ["sobjects"] => "rest_sobjects",
         ["sobjects", _, "describe"] => "rest_describe",
+        ["sobjects", _, "updated"] => "rest_updated",
+        ["sobjects", _, "deleted"] => "rest_deleted",
         ["sobjects", _, _] => "rest_retrieve",
         ["limits"] => "rest_limits",
         ["search"] => "rest_search",
@@ -141,6 +144,7 @@ pub fn handle(state: &State, req: &Request) -> Response {
                 None => with_limit(state, error_response(404, "NOT_FOUND", "The requested resource does not exist")),
             }
         }
+        ["sobjects", ty, "updated"] | ["sobjects", ty, "deleted"] => replication(state, req, ty, segs[2]),
         ["sobjects", ty, id] => retrieve(state, req, version, ty, id),
         ["limits"] => {
             let (cur, lim) = state.api_usage();
@@ -156,6 +160,62 @@ pub fn handle(state: &State, req: &Request) -> Response {
     };
     resp.mangle = mangle;
     resp
+}
+
+/// `sobjects/{Type}/updated/?start=&end=` and `…/deleted/?start=&end=`.
+fn replication(state: &State, req: &Request, ty: &str, which: &str) -> Response {
+    // an unencoded `+00:00` offset arrives as a space after form decoding
+    let arg = |k| req.param(k).unwrap_or_default().replace(' ', "+");
+    let (start, end) = (arg("start"), arg("end"));
+    let limit = state.cfg().replication_id_limit;
+    let now = clock::now();
+    let org = read(&state.org);
+    let date = |ms: i64| timeutil::rest_datetime(&timeutil::format_datetime(ms));
+    let mut out = String::new();
+    let result = if which == "updated" {
+        replication::updated(&org, ty, &start, &end, now, limit).map(|r| {
+            out.push_str("{\"ids\":[");
+            for (i, id) in r.ids.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_str(&mut out, id);
+            }
+            out.push_str("],\"latestDateCovered\":");
+            json_str(&mut out, &date(r.latest_date_covered));
+            out.push('}');
+        })
+    } else {
+        replication::deleted(&org, ty, &start, &end, now, limit).map(|r| {
+            out.push_str("{\"deletedRecords\":[");
+            for (i, (id, at)) in r.records.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str("{\"id\":");
+                json_str(&mut out, id);
+                out.push_str(",\"deletedDate\":");
+                json_str(&mut out, &date(*at));
+                out.push('}');
+            }
+            out.push_str("],\"earliestDateAvailable\":");
+            json_str(&mut out, &date(r.earliest_date_available));
+            out.push_str(",\"latestDateCovered\":");
+            json_str(&mut out, &date(r.latest_date_covered));
+            out.push('}');
+        })
+    };
+    drop(org);
+    match result {
+        Ok(()) => json(state, out),
+        Err(ReplError::UnknownType(_)) => with_limit(
+            state,
+            error_response(404, "NOT_FOUND", "The requested resource does not exist"),
+        ),
+        Err(ReplError::Fault { code, message }) => {
+            with_limit(state, error_response(400, code, &message))
+        }
+    }
 }
 
 fn bearer(req: &Request) -> Option<String> {

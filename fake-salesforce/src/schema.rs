@@ -595,6 +595,8 @@ pub fn standard() -> Schema {
         .readonly();
     b.t("CreatedDate", "Created Date", FType::DateTime, 0)
         .readonly();
+    b.t("LastModifiedDate", "Last Modified Date", FType::DateTime, 0)
+        .readonly();
     b.t("SystemModstamp", "System Modstamp", FType::DateTime, 0)
         .readonly();
     let mut org = object(

@@ -7,11 +7,12 @@ use crate::describe;
 use crate::http::{Mangle, Request, Response};
 use crate::ids;
 use crate::render::{self, SOAP_DATA_HEAD};
+use crate::replication::{self, ReplError};
 use crate::soql::{self, Rows};
 use crate::state::{lock, read, write, FaultKind, FaultRule, State};
 use crate::store::{Input, RecError, Value, WriteError, ORG_ID15};
-use crate::timeutil;
 use crate::xml::{self, escape, escape_into, Elem};
+use crate::{clock, timeutil};
 use std::sync::Arc;
 
 const FAULT_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="urn:fault.partner.soap.sforce.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><soapenv:Fault>"#;
@@ -544,7 +545,7 @@ fn dispatch(ctx: &Ctx, name: &str, call: &Elem) -> Result<String, Fault> {
         "getServerTimestamp" => Ok(wrap(
             ctx,
             name,
-            &format!("<result><timestamp>{}</timestamp></result>", timeutil::format_datetime(timeutil::now_millis())),
+            &format!("<result><timestamp>{}</timestamp></result>", timeutil::format_datetime(clock::now())),
         )),
         "getUpdated" => get_updated(ctx, call),
         "getDeleted" => get_deleted(ctx, call),
@@ -846,7 +847,7 @@ fn save(ctx: &Ctx, call: &Elem, is_update: bool) -> Result<String, Fault> {
     let all_or_none = ctx
         .header_value("AllOrNoneHeader", "allOrNone")
         .is_some_and(|v| v == "true" || v == "1");
-    let now = timeutil::now_millis();
+    let now = clock::now();
     let user = ctx.user_id();
     let mut org = write(&ctx.state.org);
     // (previous version for updates, or None for creates) to roll back
@@ -892,9 +893,7 @@ fn save(ctx: &Ctx, call: &Elem, is_update: bool) -> Result<String, Fault> {
         for (id, before) in journal.into_iter().rev() {
             match before {
                 Some(rec) => org.restore(rec),
-                None => {
-                    org.purge(&id);
-                }
+                None => org.unwind_insert(&id),
             }
         }
         for r in results.iter_mut() {
@@ -921,7 +920,7 @@ fn upsert(ctx: &Ctx, call: &Elem) -> Result<String, Fault> {
         .map(|e| e.text.trim().to_string())
         .unwrap_or_default();
     let parsed = sobjects_in(ctx, call)?;
-    let now = timeutil::now_millis();
+    let now = clock::now();
     let user = ctx.user_id();
     let mut out = String::new();
     let mut org = write(&ctx.state.org);
@@ -1037,11 +1036,12 @@ fn delete(ctx: &Ctx, call: &Elem) -> Result<String, Fault> {
             "record limit reached. cannot submit more than 200 records into this call",
         ));
     }
-    let now = timeutil::now_millis();
+    let now = clock::now();
+    let user = ctx.user_id();
     let mut out = String::new();
     let mut org = write(&ctx.state.org);
     for id in ids {
-        let r = org.delete(&id, now).map_err(|e| vec![e]);
+        let r = org.delete(&id, &user, now).map_err(|e| vec![e]);
         save_result(&mut out, &r, None);
     }
     drop(org);
@@ -1054,12 +1054,13 @@ fn undelete(ctx: &Ctx, call: &Elem) -> Result<String, Fault> {
         .iter()
         .map(|e| e.text.trim().to_string())
         .collect();
-    let now = timeutil::now_millis();
+    let now = clock::now();
+    let user = ctx.user_id();
     let mut out = String::new();
     let mut org = write(&ctx.state.org);
     for id in ids {
         let r = match ids::to18(&id) {
-            Some(i) => org.undelete(&i, now).map(|_| i).map_err(|e| vec![e]),
+            Some(i) => org.undelete(&i, &user, now).map(|_| i).map_err(|e| vec![e]),
             None => Err(vec![RecError::new(
                 "MALFORMED_ID",
                 format!("bad id {id}"),
@@ -1072,104 +1073,69 @@ fn undelete(ctx: &Ctx, call: &Elem) -> Result<String, Fault> {
     Ok(wrap(ctx, "undelete", &out))
 }
 
-fn replication_window(ctx: &Ctx, call: &Elem, max_days: i64) -> Result<(usize, i64, i64), Fault> {
-    let ty = positional(call, "sObjectType", 0).unwrap_or_default();
-    let start = positional(call, "startDate", 1).unwrap_or_default();
-    let end = positional(call, "endDate", 2).unwrap_or_default();
-    let schema = Arc::clone(&read(&ctx.state.org).schema);
-    let obj = schema
-        .object(ty.trim())
-        .ok_or_else(|| invalid_type(ty.trim()))?;
-    if !schema.def(obj).replicateable {
-        return Err(Fault::new(
-            "INVALID_TYPE",
-            "InvalidSObjectFault",
-            format!(
-                "sObject type '{}' is not replicateable",
-                schema.def(obj).name
-            ),
-        ));
+fn replication_fault(e: ReplError) -> Fault {
+    match e {
+        ReplError::UnknownType(t) => invalid_type(&t),
+        ReplError::Fault { code, message } => {
+            let ft = if code == "INVALID_TYPE" {
+                "InvalidSObjectFault"
+            } else {
+                "UnexpectedErrorFault"
+            };
+            Fault::new(code, ft, message)
+        }
     }
-    let bad = |m: &str| {
-        Fault::new(
-            "INVALID_REPLICATION_DATE",
-            "UnexpectedErrorFault",
-            m.to_string(),
-        )
-    };
-    let s = timeutil::parse_datetime(start.trim())
-        .ok_or_else(|| bad("startDate is not a valid dateTime"))?;
-    let e = timeutil::parse_datetime(end.trim())
-        .ok_or_else(|| bad("endDate is not a valid dateTime"))?;
-    let minute = 60_000;
-    let (s, e) = (s - s.rem_euclid(minute), e - e.rem_euclid(minute));
-    let now = timeutil::now_millis();
-    if e - s < minute {
-        return Err(bad(
-            "startDate must chronologically precede endDate by more than one minute",
-        ));
-    }
-    if s < now - max_days * 86_400_000 {
-        return Err(bad(&format!(
-            "startDate cannot be more than {max_days} days ago"
-        )));
-    }
-    Ok((obj, s, e.min(now - now.rem_euclid(minute))))
+}
+
+/// (sObjectType, startDate, endDate) of a getUpdated/getDeleted call.
+fn replication_args(call: &Elem) -> (String, String, String) {
+    let arg = |n, i| positional(call, n, i).unwrap_or_default();
+    (
+        arg("sObjectType", 0),
+        arg("startDate", 1),
+        arg("endDate", 2),
+    )
 }
 
 fn get_updated(ctx: &Ctx, call: &Elem) -> Result<String, Fault> {
-    let (obj, s, e) = replication_window(ctx, call, 30)?;
+    let (ty, start, end) = replication_args(call);
+    let limit = ctx.state.cfg().replication_id_limit;
     let org = read(&ctx.state.org);
-    let def = org.schema.def(obj);
-    let sm = def
-        .field("SystemModstamp")
-        .or_else(|| def.field("LastModifiedDate"));
-    let (st, et) = (timeutil::format_datetime(s), timeutil::format_datetime(e));
-    let mut inner = String::from("<result>");
-    if let Some(sm) = sm {
-        for r in org.tables[obj].values().filter(|r| r.deleted_at.is_none()) {
-            if let Value::Str(t) = &r.values[sm] {
-                if t.as_str() >= st.as_str() && t.as_str() < et.as_str() {
-                    inner.push_str("<ids>");
-                    inner.push_str(&r.id);
-                    inner.push_str("</ids>");
-                }
-            }
-        }
-    }
-    inner.push_str(&format!(
-        "<latestDateCovered>{et}</latestDateCovered></result>"
-    ));
+    let r = replication::updated(&org, &ty, &start, &end, clock::now(), limit)
+        .map_err(replication_fault)?;
     drop(org);
+    let mut inner = String::with_capacity(r.ids.len() * 30 + 100);
+    inner.push_str("<result>");
+    for id in &r.ids {
+        inner.push_str("<ids>");
+        inner.push_str(id);
+        inner.push_str("</ids>");
+    }
+    inner.push_str("<latestDateCovered>");
+    inner.push_str(&timeutil::format_datetime(r.latest_date_covered));
+    inner.push_str("</latestDateCovered></result>");
     Ok(wrap(ctx, "getUpdated", &inner))
 }
 
 fn get_deleted(ctx: &Ctx, call: &Elem) -> Result<String, Fault> {
-    let (obj, s, e) = replication_window(ctx, call, 15)?;
+    let (ty, start, end) = replication_args(call);
+    let limit = ctx.state.cfg().replication_id_limit;
     let org = read(&ctx.state.org);
+    let r = replication::deleted(&org, &ty, &start, &end, clock::now(), limit)
+        .map_err(replication_fault)?;
+    drop(org);
     let mut inner = String::from("<result>");
-    for d in org
-        .deleted_log
-        .iter()
-        .filter(|d| d.obj == obj && d.at >= s && d.at < e)
-    {
-        // only rows still in the recycle bin
-        if org.get(&d.id).is_some_and(|r| r.deleted_at.is_some()) {
-            inner.push_str(&format!(
-                "<deletedRecords><deletedDate>{}</deletedDate><id>{}</id></deletedRecords>",
-                timeutil::format_datetime(d.at),
-                d.id
-            ));
-        }
+    for (id, at) in &r.records {
+        inner.push_str(&format!(
+            "<deletedRecords><deletedDate>{}</deletedDate><id>{id}</id></deletedRecords>",
+            timeutil::format_datetime(*at)
+        ));
     }
-    let now = timeutil::now_millis();
-    let earliest = now - 15 * 86_400_000;
     inner.push_str(&format!(
         "<earliestDateAvailable>{}</earliestDateAvailable><latestDateCovered>{}</latestDateCovered></result>",
-        timeutil::format_datetime(earliest - earliest.rem_euclid(60_000)),
-        timeutil::format_datetime(e)
+        timeutil::format_datetime(r.earliest_date_available),
+        timeutil::format_datetime(r.latest_date_covered)
     ));
-    drop(org);
     Ok(wrap(ctx, "getDeleted", &inner))
 }
 
@@ -1182,7 +1148,7 @@ fn convert_lead(ctx: &Ctx, call: &Elem) -> Result<String, Fault> {
             "record limit reached. cannot submit more than 200 records into this call",
         ));
     }
-    let now = timeutil::now_millis();
+    let now = clock::now();
     let user = ctx.user_id();
     let mut out = String::new();
     let mut org = write(&ctx.state.org);

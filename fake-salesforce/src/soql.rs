@@ -702,7 +702,7 @@ impl<'a> Parser<'a> {
             Tok::DateTime(d) => Lit::DateTime(d),
             Tok::Ident(w) => {
                 let up = w.to_ascii_uppercase();
-                let today = timeutil::now_millis().div_euclid(86_400_000);
+                let today = crate::clock::now().div_euclid(86_400_000);
                 match up.as_str() {
                     "NULL" => Lit::Null,
                     "TRUE" => Lit::Bool(true),

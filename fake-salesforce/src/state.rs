@@ -36,6 +36,8 @@ pub struct Config {
     pub chunk_threshold: usize,
     pub latency_ms: u64,
     pub session_expire_after_calls: Option<u64>,
+    /// getUpdated/getDeleted fault EXCEEDED_ID_LIMIT above this many ids
+    pub replication_id_limit: usize,
     /// one stderr line per request (method, path, status; never bodies)
     pub log_requests: bool,
     /// base URL after binding, e.g. https://127.0.0.1:4433
@@ -70,6 +72,7 @@ impl Default for Config {
             chunk_threshold: 64 * 1024,
             latency_ms: 0,
             session_expire_after_calls: None,
+            replication_id_limit: 600_000,
             log_requests: false,
             base_url: String::new(),
         }

@@ -120,7 +120,11 @@ pub struct Org {
     seq: u64,
     pub org_id: String,
     pub user_id: String,
+    /// the delete log getDeleted reads: one entry per record in the recycle bin
     pub deleted_log: Vec<DeletedEntry>,
+    /// getDeleted's earliestDateAvailable floor: the minute after the latest
+    /// deletion whose record was physically removed (purged), 0 if none
+    pub purged_through: i64,
 }
 
 /// The fixed org id of the fake (15-char form `00D5g000004Cq9Z`).
@@ -137,6 +141,7 @@ impl Org {
             org_id: ids::to18(ORG_ID15).unwrap_or_default(),
             user_id: String::new(),
             deleted_log: Vec::new(),
+            purged_through: 0,
         }
     }
 
@@ -351,6 +356,14 @@ impl Org {
         };
         self.index.insert(id.clone(), obj);
         self.tables[obj].insert(id.clone(), Arc::new(rec));
+        if deleted {
+            // created straight into the recycle bin: getDeleted must see it
+            self.deleted_log.push(DeletedEntry {
+                obj,
+                id: id.clone(),
+                at: now,
+            });
+        }
         Ok(id)
     }
 
@@ -510,17 +523,7 @@ impl Org {
         if !errors.is_empty() {
             return Err(WriteError::Record(errors));
         }
-        let now_text = timeutil::format_datetime(now);
-        for name in ["LastModifiedDate", "SystemModstamp"] {
-            if let Some(i) = def.field(name) {
-                values[i] = Value::Str(now_text.clone());
-            }
-        }
-        if let Some(i) = def.field("LastModifiedById") {
-            if !user_id.is_empty() {
-                values[i] = Value::Str(user_id.to_string());
-            }
-        }
+        touch(def, &mut values, user_id, now);
         compute_name(def, &mut values);
         let rec = Record {
             id: id.clone(),
@@ -532,8 +535,16 @@ impl Org {
         Ok(id)
     }
 
-    /// Loader-style update that may touch read-only fields (control endpoint).
-    pub fn system_set(&mut self, id: &str, fields: &[(String, Input)]) -> Result<(), WriteError> {
+    /// Loader-style update that may set read-only fields (control endpoint,
+    /// convertLead). It is a change, so it stamps the record first; stamps
+    /// given in `fields` win.
+    pub fn system_set(
+        &mut self,
+        id: &str,
+        fields: &[(String, Input)],
+        user_id: &str,
+        now: i64,
+    ) -> Result<(), WriteError> {
         let Some(existing) = self.get(id).cloned() else {
             return Err(WriteError::Fault {
                 code: "NOT_FOUND".into(),
@@ -543,6 +554,7 @@ impl Org {
         let schema = Arc::clone(&self.schema);
         let def = &schema.objects[existing.obj];
         let mut values = existing.values.clone();
+        touch(def, &mut values, user_id, now);
         for (n, input) in fields {
             let i = def.field(n).ok_or_else(|| unknown_field(def, n))?;
             values[i] = self
@@ -559,7 +571,7 @@ impl Org {
     }
 
     /// Soft delete (to the recycle bin), with the ids of cascaded children.
-    pub fn delete(&mut self, id_text: &str, now: i64) -> Result<String, RecError> {
+    pub fn delete(&mut self, id_text: &str, user_id: &str, now: i64) -> Result<String, RecError> {
         let Some(id) = ids::to18(id_text.trim()) else {
             return Err(RecError::new(
                 "MALFORMED_ID",
@@ -586,7 +598,7 @@ impl Org {
                 &[],
             ));
         }
-        self.mark_deleted(&existing, now);
+        self.mark_deleted(&existing, user_id, now);
         // cascade: relations of an account or a contact go with it
         for child in &def.children {
             if child.child != "AccountContactRelation" {
@@ -605,23 +617,20 @@ impl Org {
                     .cloned()
                     .collect();
                 for v in victims {
-                    self.mark_deleted(&v, now);
+                    self.mark_deleted(&v, user_id, now);
                 }
             }
         }
         Ok(id)
     }
 
-    fn mark_deleted(&mut self, rec: &Arc<Record>, now: i64) {
+    fn mark_deleted(&mut self, rec: &Arc<Record>, user_id: &str, now: i64) {
         let def = &self.schema.objects[rec.obj];
         let mut values = rec.values.clone();
-        let now_text = timeutil::format_datetime(now);
         if let Some(i) = def.field("IsDeleted") {
             values[i] = Value::Bool(true);
         }
-        if let Some(i) = def.field("SystemModstamp") {
-            values[i] = Value::Str(now_text);
-        }
+        touch(def, &mut values, user_id, now);
         let new = Record {
             values,
             deleted_at: Some(now),
@@ -664,16 +673,34 @@ impl Org {
         self.tables[rec.obj].insert(rec.id.clone(), rec);
     }
 
-    /// Removes a record for good (no recycle bin), for the control endpoint.
-    pub fn purge(&mut self, id: &str) -> bool {
-        match self.index.remove(id) {
-            Some(obj) => self.tables[obj].remove(id).is_some(),
-            None => false,
+    /// Removes a record for good (emptying its recycle-bin slot, or a hard
+    /// delete of a live record), for the control endpoint. Its delete-log
+    /// entry goes too, so getDeleted can no longer vouch for that time:
+    /// `purged_through` moves past it and older start dates fault.
+    pub fn purge(&mut self, id: &str, now: i64) -> bool {
+        let Some(obj) = self.index.remove(id) else {
+            return false;
+        };
+        let Some(rec) = self.tables[obj].remove(id) else {
+            return false;
+        };
+        let at = rec.deleted_at.unwrap_or(now);
+        self.deleted_log.retain(|d| d.id != id);
+        let next_minute = at - at.rem_euclid(60_000) + 60_000;
+        self.purged_through = self.purged_through.max(next_minute);
+        true
+    }
+
+    /// Drops a record inserted by a call that is being rolled back (it never
+    /// existed for anyone else, so no delete-log trace).
+    pub fn unwind_insert(&mut self, id: &str) {
+        if let Some(obj) = self.index.remove(id) {
+            self.tables[obj].remove(id);
         }
     }
 
     /// Restores a soft-deleted record.
-    pub fn undelete(&mut self, id: &str, now: i64) -> Result<(), RecError> {
+    pub fn undelete(&mut self, id: &str, user_id: &str, now: i64) -> Result<(), RecError> {
         let Some(existing) = self.get(id).cloned() else {
             return Err(RecError::new(
                 "INVALID_CROSS_REFERENCE_KEY",
@@ -693,16 +720,32 @@ impl Org {
         if let Some(i) = def.field("IsDeleted") {
             values[i] = Value::Bool(false);
         }
-        if let Some(i) = def.field("SystemModstamp") {
-            values[i] = Value::Str(timeutil::format_datetime(now));
-        }
+        touch(def, &mut values, user_id, now);
         let rec = Record {
             values,
             deleted_at: None,
             ..(*existing).clone()
         };
         self.tables[existing.obj].insert(id.to_string(), Arc::new(rec));
+        // no longer deleted: getDeleted stops reporting it, getUpdated sees the new modstamp
+        self.deleted_log.retain(|d| d.id != id);
         Ok(())
+    }
+}
+
+/// Stamps a change: LastModifiedDate and SystemModstamp to `now`, and
+/// LastModifiedById to the acting user when known.
+fn touch(def: &ObjectDef, values: &mut [Value], user_id: &str, now: i64) {
+    let now_text = timeutil::format_datetime(now);
+    for name in ["LastModifiedDate", "SystemModstamp"] {
+        if let Some(i) = def.field(name) {
+            values[i] = Value::Str(now_text.clone());
+        }
+    }
+    if let Some(i) = def.field("LastModifiedById") {
+        if !user_id.is_empty() {
+            values[i] = Value::Str(user_id.to_string());
+        }
     }
 }
 
