@@ -932,7 +932,11 @@ mod tests {
         v["login_url"] = "https://login.salesforce.com/services/Soap/u/64.0".into();
         let c = parse(v).unwrap();
         assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
-        assert!(c.warnings[0].contains("\"api_version\") asks for 65.0"), "{:?}", c.warnings);
+        assert!(
+            c.warnings[0].contains("\"api_version\") asks for 65.0"),
+            "{:?}",
+            c.warnings
+        );
         assert!(c.warnings[0].contains("\"auth_flow\""), "{:?}", c.warnings);
     }
 

@@ -190,6 +190,43 @@ pub fn check_where(cond: &str, setting: &str) -> Result<()> {
     Ok(())
 }
 
+/// The relationship paths a field path goes through: `Owner.Manager.Email`
+/// goes through `Owner` and `Owner.Manager`; `Name` through none.
+pub fn relation_prefixes(path: &str) -> Vec<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    (1..parts.len()).map(|n| parts[..n].join(".")).collect()
+}
+
+/// The dotted field paths (`Owner.IsActive`) a condition names outside its
+/// string literals.
+pub fn dotted_paths(cond: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut word = String::new();
+    let mut in_literal = false;
+    let mut escaped = false;
+    for c in cond.chars().chain(std::iter::once(' ')) {
+        if in_literal {
+            match (escaped, c) {
+                (false, '\\') => escaped = true,
+                (false, '\'') => in_literal = false,
+                _ => escaped = false,
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' || c == '.' {
+            word.push(c);
+            continue;
+        }
+        let starts_alpha = word.chars().next().is_some_and(char::is_alphabetic);
+        if starts_alpha && word.contains('.') && !word.ends_with('.') {
+            paths.push(std::mem::take(&mut word));
+        }
+        word.clear();
+        in_literal = c == '\'';
+    }
+    paths
+}
+
 /// Upper-cased words and `;` of `cond`, skipping string literals.
 fn words_outside_literals(cond: &str) -> std::result::Result<Vec<String>, &'static str> {
     let mut words = Vec::new();
@@ -236,6 +273,19 @@ fn flush(word: &mut String, words: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dotted_paths_and_their_relations() {
+        assert_eq!(
+            dotted_paths("Owner.IsActive = true AND Name LIKE 'A.B%' AND Amount > 1.5 AND Parent.Owner.Name != 'x\\'.y'"),
+            ["Owner.IsActive", "Parent.Owner.Name"]
+        );
+        assert_eq!(
+            relation_prefixes("Owner.Manager.Email"),
+            ["Owner", "Owner.Manager"]
+        );
+        assert!(relation_prefixes("Name").is_empty());
+    }
 
     #[test]
     fn quote_escapes_every_soql_sequence() {

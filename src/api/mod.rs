@@ -5,6 +5,7 @@
 //! the list of valid names all come from [`METHODS`]. Method names are
 //! exact strings.
 
+pub mod incremental;
 pub mod sync;
 
 use crate::client::Client;

@@ -6,9 +6,13 @@
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::query::{Api, QueryPager};
+use crate::soql;
 use crate::sync::{
-    plan_records, relation_from_json, spec_from_input, FetchStats, Kind, Mode, OtrsState, SfRecord,
+    epoch_to_sf_datetime, plan_records, relation_from_json, spec_from_input, FetchStats, Kind,
+    Mode, OtrsState, Relation, SfRecord, Spec,
 };
+
+use super::incremental::{self, Mirror, MirrorWriter, RunRequest, OVERLAP_SECONDS};
 use serde_json::{json, Value};
 
 /// The SOQL that lists the Contact-to-Account relations (Contact mode).
@@ -138,12 +142,63 @@ pub fn fetch_and_plan_with(sf: &mut dyn RecordSource, args: &Value) -> Result<Va
         return Err(bad("sync_plan fetches the records itself: leave records out (use sf_plan to plan given records)"));
     }
     let otrs = OtrsState::from_json(&spec, args.get("otrs").unwrap_or(&Value::Null))?;
+    let run = RunRequest::from_args(args)?;
     let usage_before = usage(sf);
+    let fetched = match &run {
+        None => fetch_full(sf, &spec, &soql, None)?,
+        Some(req) => fetch_for_run(sf, &spec, &soql, req)?,
+    };
+    let usage_after = usage(sf);
+    let fetch = FetchStats {
+        records: fetched.fetched,
+        pages: Some(fetched.pages),
+        api_calls: used(&usage_before, &usage_after, "api_calls"),
+        complete: true,
+    };
+    let mut plan = plan_records(&spec, &fetched.records, &fetched.relations, &otrs, fetch);
+    plan.soql = soql;
+    plan.notes.extend(fetched.notes);
+    let mut plan = plan.to_json();
+    // Only a fetch has logins and retries (sf_plan's `fetch` has neither).
+    for counter in ["logins", "retries"] {
+        plan["fetch"][counter] = json!(used(&usage_before, &usage_after, counter));
+    }
+    if let Some(run) = fetched.run {
+        plan["run"] = run;
+    }
+    Ok(plan)
+}
+
+/// What a run read: the records to plan from (all of them), how many it
+/// fetched, and for runs with a mirror what kind of run it was.
+struct Fetched {
+    records: Vec<SfRecord>,
+    relations: Vec<Relation>,
+    fetched: usize,
+    pages: usize,
+    notes: Vec<String>,
+    run: Option<Value>,
+}
+
+/// Reads every record the settings select (and, in Contact mode, the
+/// AccountContactRelation rows); with `mirror`, writes each record to it.
+fn fetch_full(
+    sf: &mut dyn RecordSource,
+    spec: &Spec,
+    soql: &str,
+    mut mirror: Option<MirrorWriter>,
+) -> Result<Fetched> {
     let mut records = Vec::new();
-    let mut pages = fetch_all(sf, &soql, "sync fetch", |r| {
+    let mut pages = fetch_all(sf, soql, "sync fetch", |r| {
+        if let Some(w) = mirror.as_mut() {
+            w.line(&r.to_string())?;
+        }
         records.push(SfRecord::from_json(r, &spec.split_paths)?);
         Ok(())
     })?;
+    if let Some(w) = mirror {
+        w.finish()?;
+    }
     let mut notes = Vec::new();
     let mut relations = Vec::new();
     if spec.kind == Kind::Customers && spec.settings.mode == Mode::Contact {
@@ -165,22 +220,149 @@ pub fn fetch_and_plan_with(sf: &mut dyn RecordSource, args: &Value) -> Result<Va
             Err(e) => return Err(e),
         }
     }
-    let usage_after = usage(sf);
-    let fetch = FetchStats {
-        records: records.len(),
-        pages: Some(pages),
-        api_calls: used(&usage_before, &usage_after, "api_calls"),
-        complete: true,
+    Ok(Fetched {
+        fetched: records.len(),
+        records,
+        relations,
+        pages,
+        notes,
+        run: None,
+    })
+}
+
+/// A run with a mirror: incremental when the mirror and Salesforce allow
+/// it, else full; either way this run's mirror is written next to the old
+/// one (see [`incremental`]).
+fn fetch_for_run(
+    sf: &mut dyn RecordSource,
+    spec: &Spec,
+    soql: &str,
+    req: &RunRequest,
+) -> Result<Fetched> {
+    let now = incremental::server_time(sf)?;
+    let next = req.next_path();
+    let reason = match incremental::load(&req.mirror, soql) {
+        Err(why) => why,
+        Ok(mirror) => match incremental::full_reason(spec, req, &mirror, now) {
+            Some(why) => why,
+            None => match fetch_changes(sf, spec, soql, mirror, now, &next).inspect_err(|_| {
+                let _ = std::fs::remove_file(&next);
+            })? {
+                Ok(fetched) => return Ok(fetched),
+                Err(why) => why,
+            },
+        },
     };
-    let mut plan = plan_records(&spec, &records, &relations, &otrs, fetch);
-    plan.soql = soql;
-    plan.notes.extend(notes);
-    let mut plan = plan.to_json();
-    // Only a fetch has logins and retries (sf_plan's `fetch` has neither).
-    for counter in ["logins", "retries"] {
-        plan["fetch"][counter] = json!(used(&usage_before, &usage_after, counter));
+    let writer = MirrorWriter::create(&next, soql, now, now)?;
+    let mut fetched = fetch_full(sf, spec, soql, Some(writer)).inspect_err(|_| {
+        // Half a mirror is no mirror.
+        let _ = std::fs::remove_file(&next);
+    })?;
+    fetched.run = Some(json!({
+        "kind": "full",
+        "reason": reason,
+        "watermark": epoch_to_sf_datetime(now),
+        "mirror_next": next.to_string_lossy(),
+    }));
+    Ok(fetched)
+}
+
+/// The incremental read: deletions, records that left `Where`, changed
+/// records, merged into `mirror`. `Ok(Err(reason))` when Salesforce
+/// refuses the window (a full run is needed).
+fn fetch_changes(
+    sf: &mut dyn RecordSource,
+    spec: &Spec,
+    soql: &str,
+    mirror: Mirror,
+    now: i64,
+    next: &std::path::Path,
+) -> Result<std::result::Result<Fetched, String>> {
+    let since = mirror.watermark - OVERLAP_SECONDS;
+    let deleted = match incremental::deleted_ids(sf, spec.object, since, now)? {
+        Ok(ids) => ids,
+        Err(why) => return Ok(Err(why)),
+    };
+    let mut records = mirror.records;
+    let deleted_count = deleted
+        .iter()
+        .filter(|id| records.remove(*id).is_some())
+        .count();
+
+    let changed = incremental::changed_condition(spec, since);
+    let user_where = spec.settings.where_clause.as_deref();
+    let setting = match spec.kind {
+        Kind::Companies => "SalesForceModule::Companies::Where",
+        Kind::Customers => "SalesForceModule::Customers::Where",
+    };
+    let select = |fields: Vec<String>, cond: &str| {
+        soql::build_select(&soql::Select {
+            fields,
+            object: spec.object,
+            where_clause: Some(cond),
+            where_setting: setting,
+            limit: None,
+            order_by_id: true,
+        })
+    };
+    let mut pages = 0;
+    let mut left_where = 0;
+    if let Some(w) = user_where.map(str::trim).filter(|w| !w.is_empty()) {
+        let gone = select(vec!["Id".into()], &format!("NOT ({w}) AND ({changed})"))?;
+        pages += fetch_all(
+            sf,
+            &gone,
+            "incremental fetch of records that left Where",
+            |r| {
+                if let Some(id) = r.get("Id").and_then(Value::as_str) {
+                    left_where += usize::from(records.remove(id).is_some());
+                }
+                Ok(())
+            },
+        )?;
     }
-    Ok(plan)
+    let mut fetched = 0;
+    let changed_soql = select(spec.paths.clone(), &incremental::and(user_where, &changed))?;
+    pages += fetch_all(sf, &changed_soql, "incremental fetch", |r| {
+        let id = r
+            .get("Id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::new(ErrorKind::Protocol, "a changed record has no Id"))?;
+        records.insert(id.to_string(), r.to_string());
+        fetched += 1;
+        Ok(())
+    })?;
+
+    let mut writer = MirrorWriter::create(next, soql, now, mirror.full_at)?;
+    let mut planned = Vec::with_capacity(records.len());
+    for line in records.values() {
+        writer.line(line)?;
+        let record: Value = serde_json::from_str(line).map_err(|e| {
+            Error::new(
+                ErrorKind::Protocol,
+                format!("a mirror record is not JSON: {e}"),
+            )
+        })?;
+        planned.push(SfRecord::from_json(&record, &spec.split_paths)?);
+    }
+    writer.finish()?;
+    Ok(Ok(Fetched {
+        records: planned,
+        relations: Vec::new(),
+        fetched,
+        pages,
+        notes: Vec::new(),
+        run: Some(json!({
+            "kind": "incremental",
+            "reason": null,
+            "since": epoch_to_sf_datetime(since),
+            "watermark": epoch_to_sf_datetime(now),
+            "changed": fetched,
+            "deleted": deleted_count,
+            "left_where": left_where,
+            "mirror_next": next.to_string_lossy(),
+        })),
+    }))
 }
 
 #[cfg(test)]

@@ -160,6 +160,18 @@ pub fn email_syntax_ok(email: &str) -> bool {
 /// `-hhmm` / `+hh:mm` (REST sends `+0000`), which is applied. Dates
 /// (`2024-01-02`), times and other text are not datetimes.
 pub fn sf_datetime_to_otrs(value: &str) -> Option<String> {
+    let (y, mo, d, secs) = civil(sf_datetime_to_epoch(value)?)?;
+    Some(format!(
+        "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    ))
+}
+
+/// Seconds since 1970-01-01 UTC of a Salesforce datetime (the shapes of
+/// [`sf_datetime_to_otrs`]), or `None` when `value` is not one.
+pub fn sf_datetime_to_epoch(value: &str) -> Option<i64> {
     let b = value.as_bytes();
     if b.len() < 20
         || b[4] != b'-'
@@ -218,17 +230,27 @@ pub fn sf_datetime_to_otrs(value: &str) -> Option<String> {
     }
     let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
     let utc = local - offset_minutes * 60;
-    let (y, mo, d) = civil_from_days(utc.div_euclid(86_400));
-    if !(0..=9999).contains(&y) {
-        return None;
-    }
-    let secs = utc.rem_euclid(86_400);
-    Some(format!(
-        "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}",
+    civil(utc).map(|_| utc)
+}
+
+/// A UTC instant as Salesforce writes it in SOQL and SOAP:
+/// `YYYY-MM-DDThh:mm:ssZ`.
+pub fn epoch_to_sf_datetime(utc: i64) -> String {
+    let (y, mo, d, secs) = civil(utc).unwrap_or((1970, 1, 1, 0));
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}Z",
         secs / 3600,
         secs / 60 % 60,
         secs % 60
-    ))
+    )
+}
+
+/// Date and second of the day of a UTC instant in years 0 to 9999.
+fn civil(utc: i64) -> Option<(i64, i64, i64, i64)> {
+    let (y, mo, d) = civil_from_days(utc.div_euclid(86_400));
+    (0..=9999)
+        .contains(&y)
+        .then(|| (y, mo, d, utc.rem_euclid(86_400)))
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {

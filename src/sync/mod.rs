@@ -65,7 +65,10 @@ mod proptests;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use ids::{email_syntax_ok, glob_match, looks_like_account_id, sf_datetime_to_otrs, to_id18};
+pub use ids::{
+    email_syntax_ok, epoch_to_sf_datetime, glob_match, looks_like_account_id, sf_datetime_to_epoch,
+    sf_datetime_to_otrs, to_id18,
+};
 pub use output::{Action, Cleanup, FetchStats, Plan, Skip};
 pub use planner::{plan_records, Relation};
 pub use record::SfRecord;
