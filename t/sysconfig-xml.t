@@ -257,8 +257,8 @@ for my $Name (qw(SalesForceModule::Companies::Limit SalesForceModule::Customers:
 
 # Cron tasks (doc/dev/DESIGN.md, "Daemon cron tasks").
 my %Schedule = (
-    SalesForceSyncCompanies => [ '10 2 * * *', 'SyncCompanies' ],
-    SalesForceSyncCustomers => [ '40 2 * * *', 'SyncCustomers' ],
+    SalesForceSyncCompanies => [ '*/5 * * * *',    'SyncCompanies' ],
+    SalesForceSyncCustomers => [ '2-59/5 * * * *', 'SyncCustomers' ],
 );
 for my $Key ( sort keys %Schedule ) {
     my $Name = "Daemon::SchedulerCronTaskManager::Task###$Key";

@@ -89,9 +89,20 @@ fn fetch_all(
     sf: &mut dyn RecordSource,
     soql: &str,
     what: &str,
+    each: impl FnMut(&Value) -> Result<()>,
+) -> Result<usize> {
+    fetch_query(sf, soql, false, what, each)
+}
+
+/// [`fetch_all`] with `all` = include deleted records (`queryAll`).
+fn fetch_query(
+    sf: &mut dyn RecordSource,
+    soql: &str,
+    all: bool,
+    what: &str,
     mut each: impl FnMut(&Value) -> Result<()>,
 ) -> Result<usize> {
-    let mut pager = QueryPager::new(Api::Soap, soql, false, sf.batch_size());
+    let mut pager = QueryPager::new(Api::Soap, soql, all, sf.batch_size());
     let refused = std::cell::Cell::new(false);
     let mut consumer = |record: Value| each(&record).inspect_err(|_| refused.set(true));
     sf.each_record(&mut pager, &mut consumer).map_err(|mut e| {
@@ -305,22 +316,38 @@ fn fetch_changes(
             order_by_id: true,
         })
     };
+    // Records deleted (in the Recycle Bin) or no longer matching Where
+    // since then, in one queryAll; getDeleted above adds the ones purged
+    // from the Recycle Bin.
     let mut pages = 0;
     let mut left_where = 0;
-    if let Some(w) = user_where.map(str::trim).filter(|w| !w.is_empty()) {
-        let gone = select(vec!["Id".into()], &format!("NOT ({w}) AND ({changed})"))?;
-        pages += fetch_all(
-            sf,
-            &gone,
-            "incremental fetch of records that left Where",
-            |r| {
-                if let Some(id) = r.get("Id").and_then(Value::as_str) {
-                    left_where += usize::from(records.remove(id).is_some());
+    let leaving = match user_where.map(str::trim).filter(|w| !w.is_empty()) {
+        Some(w) => format!("(IsDeleted = true OR NOT ({w})) AND ({changed})"),
+        None => format!("IsDeleted = true AND ({changed})"),
+    };
+    let leaving = select(vec!["Id".into(), "IsDeleted".into()], &leaving)?;
+    let mut deleted_count = deleted_count;
+    pages += fetch_query(
+        sf,
+        &leaving,
+        true,
+        "incremental fetch of deleted records and records that left Where",
+        |r| {
+            let Some(id) = r.get("Id").and_then(Value::as_str) else {
+                return Ok(());
+            };
+            if records.remove(id).is_some() {
+                // SOAP gives the text "true", REST a JSON boolean.
+                let is_deleted = r.get("IsDeleted");
+                if is_deleted == Some(&json!(true)) || is_deleted == Some(&json!("true")) {
+                    deleted_count += 1;
+                } else {
+                    left_where += 1;
                 }
-                Ok(())
-            },
-        )?;
-    }
+            }
+            Ok(())
+        },
+    )?;
     let mut fetched = 0;
     let changed_soql = select(spec.paths.clone(), &incremental::and(user_where, &changed))?;
     pages += fetch_all(sf, &changed_soql, "incremental fetch", |r| {

@@ -100,6 +100,7 @@ Runs one sync: settings, OTRS state, plan, apply (unless C<DryRun>), state file.
         Kind       => 'companies',           # or 'customers'
         DryRun     => 0,                     # optional: plan only, write nothing
         Force      => 0,                     # optional: allow a cleanup above the share limit
+        RunKind    => 'full',                # optional: full | incremental (default: SalesForceModule::Sync::Incremental)
         Limit      => 100,                   # optional: overrides ::Limit
         DeleteOld  => '00*',                 # optional: overrides ::DeleteOld
         ValidData  => 1,                     # optional: overrides ::ValidData
@@ -124,6 +125,8 @@ Returns a report (never undef):
         api_calls => 3,        # Salesforce API calls of this run (the plan's fetch.api_calls)
         usage     => { api_calls => 3, logins => 1, retries => 0, limit_info => { current => .., limit => .. } },
         fetch     => { records => 14, pages => 1, api_calls => 3, complete => 1 },
+        run       => { kind => 'incremental', since => '...', watermark => '...', changed => 2, deleted => 0,
+                       left_where => 0 },                  # or { kind => 'full', reason => '...', watermark => '...' }
         plan      => { create => 3, update => 1, ... },    # the planner's counts
         notes     => [ '...' ],                            # things the admin should know
         otrs_records => 12,    # companies or customer users OTRS had before the run
@@ -195,9 +198,13 @@ sub Sync {
 
     $Progress->( Stage => 'plan' );
     my $Plan = $Self->Plan(
-        Kind       => $Kind,
-        Settings   => $Settings,
-        State      => $State,
+        Kind     => $Kind,
+        Settings => $Settings,
+        State    => $State,
+        Run      => $Self->RunRequest(
+            Kind    => $Kind,
+            RunKind => $Param{RunKind},
+        ),
         SalesForce => $Param{SalesForce},
     );
     if ( !$Plan ) {
@@ -217,6 +224,10 @@ sub Sync {
         );
     }
 
+    if ( ref $Plan->{run} eq 'HASH' ) {
+        $Report->{run} = { %{ $Plan->{run} } };
+        delete $Report->{run}->{mirror_next};
+    }
     $Report->{soql}                = $Plan->{soql};
     $Report->{fetch}               = $Plan->{fetch} || {};
     $Report->{usage}               = $Plan->{usage} || {};
@@ -293,6 +304,12 @@ sub Sync {
         ),
     );
 
+    # The plan compares all of OTRS with all of Salesforce, so records that
+    # failed are planned again by the next run, incremental or not.
+    $Self->_MirrorKeep(
+        Plan => $Plan,
+        Keep => !$Param{DryRun},
+    );
     if ( !$Param{DryRun} ) {
         $Self->_StateSave(
             Kind   => $Kind,

@@ -197,6 +197,22 @@ sub ConfigureSync {
         HasValue => 0,
     );
     $Self->AddOption(
+        Name        => 'full',
+        Description =>
+            'Read everything from Salesforce (a full run), whatever SalesForceModule::Sync::Incremental says.',
+        Required => 0,
+        HasValue => 0,
+    );
+    $Self->AddOption(
+        Name        => 'incremental',
+        Description =>
+            'Read only what changed since the last applied run, even when SalesForceModule::Sync::Incremental '
+            . 'is off or a full run is due by SalesForceModule::Sync::FullRunIntervalHours (without an earlier run to '
+            . 'build on, the run is full and says why).',
+        Required => 0,
+        HasValue => 0,
+    );
+    $Self->AddOption(
         Name        => 'json',
         Description =>
             'Print a machine-readable JSON report on STDOUT instead of the text summary (--quiet silences it).',
@@ -304,9 +320,16 @@ sub Run {
         return;
     };
 
+    if ( $Self->GetOption('full') && $Self->GetOption('incremental') ) {
+        $Self->PrintError('Use --full or --incremental, not both.');
+        $SyncObject->LockRelease();
+        return $Self->ExitCodeError();
+    }
+
     my $Report = $SyncObject->Sync(
         Kind       => $Kind,
         DryRun     => $DryRun,
+        RunKind    => $Self->GetOption('full') ? 'full' : $Self->GetOption('incremental') ? 'incremental' : undef,
         Force      => $Self->GetOption('force'),
         Limit      => $Self->GetOption("$Plural-limit"),
         DeleteOld  => $Self->GetOption("$Plural-delete-old"),
@@ -373,6 +396,19 @@ sub _PrintSummary {
         $Self->Print("<red>Nothing was changed.</red>\n");
         $Self->Print( sprintf( "Time taken: %.1f s\n", $Report->{seconds} // 0 ) );
         return;
+    }
+
+    my $Run = $Report->{run};
+    if ( ref $Run eq 'HASH' && $Run->{kind} eq 'incremental' ) {
+        $Self->Print(
+            sprintf(
+                "  Incremental run: changes since %s (%s changed, %s deleted, %s no longer match Where).\n",
+                $Run->{since} // '?', $Run->{changed} // 0, $Run->{deleted} // 0, $Run->{left_where} // 0
+            )
+        );
+    }
+    elsif ( ref $Run eq 'HASH' ) {
+        $Self->Print( '  Full run' . ( $Run->{reason} ? ": $Run->{reason}" : '' ) . ".\n" );
     }
 
     my $Fetch = $Report->{fetch} || {};

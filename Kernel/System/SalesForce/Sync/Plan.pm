@@ -97,6 +97,7 @@ never a partial plan; C<LastError()> then says why.
         Kind       => 'companies',
         Settings   => $Settings,
         State      => $State,
+        Run        => $Run,                      # optional, see RunRequest()
         SalesForce => { SF_AUTHUSER => '...' },    # optional constructor overrides
     );
 
@@ -125,6 +126,7 @@ sub Plan {
             kind     => $Param{Kind},
             settings => $Param{Settings},
             otrs     => $Param{State},
+            ( $Param{Run} ? ( run => $Param{Run} ) : () ),
         },
     );
     if ( ref $Plan ne 'HASH' || ref $Plan->{actions} ne 'ARRAY' ) {
@@ -149,6 +151,34 @@ sub Plan {
         };
     }
     return $Plan;
+}
+
+=head2 RunRequest()
+
+What kind of run to ask the planner for (ARCHITECTURE.md, "Incremental runs"):
+the mirror file of the kind, C<auto> (incremental when possible) unless
+C<SalesForceModule::Sync::Incremental> is off or C<RunKind> says otherwise, and the
+full-run interval.
+
+    my $Run = $SyncObject->RunRequest(
+        Kind    => 'companies',
+        RunKind => 'full',    # optional: full | incremental
+    );
+
+=cut
+
+sub RunRequest {
+    my ( $Self, %Param ) = @_;
+
+    my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
+    my $Hours        = $ConfigObject->Get('SalesForceModule::Sync::FullRunIntervalHours') // '';
+    my $Mode = $Param{RunKind} || ( $ConfigObject->Get('SalesForceModule::Sync::Incremental') ? 'auto' : 'full' );
+
+    return {
+        mirror => $Self->_MirrorFile( Kind => $Param{Kind} ),
+        mode   => $Mode,
+        ( $Hours =~ m{\A [0-9]+ (?:\.[0-9]+)? \z}smx && $Hours > 0 ? ( full_interval_hours => $Hours + 0 ) : () ),
+    };
 }
 
 =head2 LastError()

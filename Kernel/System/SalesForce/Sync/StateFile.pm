@@ -37,6 +37,12 @@ hand stay invalid (unless C<SalesForceModule::RevalidateManual> is on). The file
 also holds a summary of the last run. Deleting it only means that records the
 sync invalidated earlier are treated like hand-invalidated ones.
 
+Next to it, C<companies.mirror> and C<customers.mirror> keep the Salesforce
+records of the last applied run, which incremental runs build on (see
+ARCHITECTURE.md, "Incremental runs"). A run writes its own as C<*.mirror.new>;
+it replaces the old one once the run was applied. Deleting a mirror only means
+that the next run is a full one.
+
 This part has no public functions: L<Kernel::System::SalesForce::Sync/Sync()>
 saves the file, L<Kernel::System::SalesForce::Sync::OTRSState/OTRSState()> reads it.
 
@@ -152,6 +158,55 @@ sub _StateSave {
         return;
     }
     return 1;
+}
+
+=head2 _MirrorFile()
+
+The path of the mirror of a kind (the directory is made if needed).
+
+    my $File = $SyncObject->_MirrorFile( Kind => 'companies' );
+
+=cut
+
+sub _MirrorFile {
+    my ( $Self, %Param ) = @_;
+
+    my ($Directory) = $Self->_StateFile(%Param);
+    File::Path::make_path($Directory) if !-d $Directory;
+    return "$Directory/$Param{Kind}.mirror";
+}
+
+=head2 _MirrorKeep()
+
+Puts the mirror a run wrote (the plan's C<run.mirror_next>) in place of the old
+one (C<Keep>: an applied run), or removes it (a dry run). Returns 1, or undef
+(logged) if it could not be put in place; the next run then reads the same
+changes again.
+
+    my $Success = $SyncObject->_MirrorKeep(
+        Plan => $Plan,
+        Keep => 1,
+    );
+
+=cut
+
+sub _MirrorKeep {
+    my ( $Self, %Param ) = @_;
+
+    my $Next = ref $Param{Plan}->{run} eq 'HASH' ? $Param{Plan}->{run}->{mirror_next} : undef;
+    return 1 if !$Next || !-e $Next;
+    if ( !$Param{Keep} ) {
+        unlink $Next;
+        return 1;
+    }
+    ( my $Mirror = $Next ) =~ s{\.new\z}{}xms;
+    return 1 if rename $Next, $Mirror;
+    $Kernel::OM->Get('Kernel::System::Log')->Log(
+        Priority => 'error',
+        Message  => "SalesForce sync: could not replace the mirror $Mirror: $!",
+    );
+    unlink $Next;
+    return;
 }
 
 =end Internal:

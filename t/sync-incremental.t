@@ -1,0 +1,203 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (GPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
+# --
+
+# Incremental runs give OTRS what full runs give it. Two OTRS stand-ins follow
+# the same fake org through one history of changes: A with the default
+# (incremental once a full run succeeded), B with --full every time. After each
+# step both syncs run in both, and their customer tables must be equal. Also:
+# the kind of run and its reason in the report, the API calls of an unchanged
+# run, the full-run interval, the 15-day limit, and that a dry run does not
+# move the watermark.
+
+use strict;
+use warnings;
+no warnings 'once';    ## no critic
+use utf8;
+
+use File::Temp qw(tempdir);
+use JSON::PP();
+use Test::More;
+
+use SalesForceTest::Sync;
+
+SalesForceTest::Sync->SkipUnlessBuilt();
+
+my $Fake  = SalesForceTest::Sync->StartFake( Generate => 'accounts=60,owners=6,contacts=10' );
+my $HomeA = SalesForceTest::Sync->Configure(
+    Fake     => $Fake,
+    Settings => {
+        'SalesForceModule::Companies::Where'                                       => "Type != 'Excluded'",
+        'SalesForceModule::Companies::AddAttributesToParams###CustomerCompanyCity' => 'BillingCity',
+        'SalesForceModule::Companies::DeleteOld'                                   => '001*',
+        'SalesForceModule::Customers::Mode'                                        => 'AccountOwner',
+    },
+);
+my $HomeB = tempdir( CLEANUP => 1 );
+
+use Kernel::System::ObjectManager;
+my %OTRS = (
+    A => { Home => $HomeA },
+    B => { Home => $HomeB },
+);
+for my $Name ( sort keys %OTRS ) {
+    local $ENV{SALESFORCE_TEST_HOME} = $OTRS{$Name}->{Home};
+    $OTRS{$Name}->{OM} = Kernel::System::ObjectManager->new();
+    $OTRS{$Name}->{OM}->Get('Kernel::Config');    # reads its home now
+}
+
+# Runs a sync command in one of the two OTRS; returns the exit code and report.
+my $Run = sub {
+    my ( $Name, $Command, @Arguments ) = @_;
+    local $ENV{SALESFORCE_TEST_HOME} = $OTRS{$Name}->{Home};
+    local $Kernel::OM = $OTRS{$Name}->{OM};
+    my ( $Exit, $Report, $Out, $Err ) = SalesForceTest::Sync->RunCommand(
+        Command   => $Command,
+        Arguments => [ '--json', ( $Name eq 'B' ? '--full' : () ), @Arguments ],
+    );
+    diag $Err if $Exit;
+    return ( $Exit, $Report );
+};
+
+# The customer tables of one OTRS, without times and the users who wrote.
+my $Tables = sub {
+    my ($Name)   = @_;
+    my $DBObject = $OTRS{$Name}->{OM}->Get('Kernel::System::DB');
+    my $JSON     = JSON::PP->new()->canonical();
+    my %Tables;
+    for my $Table (qw(customer_company customer_user customer_user_customer)) {
+        $Tables{$Table} = [
+            sort map {
+                my %Row = %{$_};
+                delete @Row{ grep {m{(?:_time|_by)\z}xms} keys %Row };
+                $JSON->encode( \%Row );
+            } @{ $DBObject->StandInRows($Table) }
+        ];
+    }
+    return \%Tables;
+};
+
+# Syncs companies, then customers, in A and B; checks both end equal.
+# Returns A's two reports.
+my $Step = sub {
+    my ($What) = @_;
+    my @ReportsA;
+    for my $Command (qw(SyncCompanies SyncCustomers)) {
+        my ( $ExitA, $ReportA ) = $Run->( 'A', $Command );
+        my ( $ExitB, $ReportB ) = $Run->( 'B', $Command );
+        is( $ExitA,                  $ExitB, "$What: $Command exits alike ($ExitA)" );
+        is( $ReportB->{run}->{kind}, 'full', "$What: $Command in B is a full run" );
+        push @ReportsA, $ReportA;
+    }
+    is_deeply( $Tables->('A'), $Tables->('B'), "$What: OTRS A (incremental) equals OTRS B (full)" );
+    return @ReportsA;
+};
+
+# Between runs the test itself works in A (e.g. to read the fake org).
+$Kernel::OM = $OTRS{A}->{OM};
+my $SalesForceObject = $Kernel::OM->Get('Kernel::System::SalesForce');
+my $Accounts         = $SalesForceObject->DoQuery( Query => 'SELECT Id, Name, OwnerId FROM Account ORDER BY Id' );
+ok( $Accounts && @{$Accounts} >= 60, 'the fake org has Accounts' ) or BAIL_OUT('no Accounts');
+my $Data = sub {
+    my ( $Changes, $What ) = @_;
+    ok(
+        SalesForceTest::Sync->FakeData(
+            Fake => $Fake,
+            Data => $Changes
+        ),
+        $What
+    );
+};
+
+# ------------------------------------------------------------ the first runs are full
+my ( $Companies, $Customers ) = $Step->('first runs');
+is( $Companies->{run}->{kind}, 'full', 'the first run in A is full' );
+like( $Companies->{run}->{reason}, qr/no earlier full run/, '... because there is nothing to build on' );
+ok( $Companies->{counts}->{created} > 40, '... and creates the companies' );
+
+# ------------------------------------------------------------ nothing changed
+( $Companies, $Customers ) = $Step->('unchanged org');
+is( $Companies->{run}->{kind},       'incremental', 'the next run in A is incremental' );
+is( $Companies->{run}->{changed},    0,             '... reads no record' );
+is( $Companies->{fetch}->{records},  0,             '... fetches no record' );
+is( $Companies->{counts}->{created}, 0,             '... creates nothing' );
+ok( $Companies->{counts}->{unchanged} > 40, '... and counts every company unchanged' );
+ok( $Companies->{fetch}->{api_calls} <= 4,  "... with at most 4 API calls ($Companies->{fetch}->{api_calls})" );
+is( $Customers->{run}->{kind}, 'incremental', 'the customer sync is incremental too' );
+
+# ------------------------------------------------------------ a history of changes
+my ( $Renamed, $Deleted, $Excluded, $OwnerChanged ) = @{$Accounts}[ 1, 2, 3, 4 ];
+$Data->(
+    { update => [ { Id => $Renamed->{Id}, Name => 'Renamed Incremental GmbH', BillingCity => 'Bonn' } ] },
+    'an Account renamed'
+);
+$Data->(
+    { update => [ { Id => $Excluded->{Id}, Type => 'Excluded' } ] },
+    'an Account leaves Where'
+);
+$Data->( { delete => [ $Deleted->{Id} ] }, 'an Account deleted' );
+$Data->(
+    { create => [ { type => 'Account', Name => 'Brand New Incremental AG', OwnerId => $OwnerChanged->{OwnerId} } ] },
+    'an Account created'
+);
+$Data->(
+    { update => [ { Id => $OwnerChanged->{OwnerId}, Email => 'changed.owner@demo-crm.net' } ] },
+    "an owner's e-mail changed (the Account does not change)"
+);
+
+( $Companies, $Customers ) = $Step->('after the changes');
+is( $Companies->{run}->{kind}, 'incremental', 'the run in A is incremental' );
+ok(
+    $Companies->{run}->{changed} >= 2 && $Companies->{run}->{changed} < 20,
+    "... reads only the changed Accounts and those of the changed owner ($Companies->{run}->{changed})"
+);
+is( $Companies->{run}->{deleted},    1, '... sees the deletion' );
+is( $Companies->{run}->{left_where}, 1, '... and the Account that left Where' );
+is( $Companies->{counts}->{created}, 1, '... creates the new company' );
+ok( $Companies->{counts}->{invalidated} >= 2, '... and cleans up the two gone ones' );
+ok( $Customers->{counts}->{updated} >= 1,     'the owner with the new e-mail is updated' );
+
+# ------------------------------------------------------------ a dry run does not move the watermark
+$Data->(
+    { update => [ { Id => $Renamed->{Id}, BillingCity => 'Koeln' } ] },
+    'an Account changed again'
+);
+my ( $Exit, $Dry ) = $Run->( 'A', 'SyncCompanies', '--dry-run' );
+is( $Dry->{run}->{kind}, 'incremental', 'a dry run is incremental too' );
+my ( undef, $After ) = $Run->( 'A', 'SyncCompanies' );
+is( $After->{run}->{since},      $Dry->{run}->{since}, 'the real run after it reads from the same watermark' );
+is( $After->{counts}->{updated}, 1,                    '... and applies the change' );
+$Step->('after a dry run');
+
+# ------------------------------------------------------------ the full-run interval
+$Fake->Control( { clock => { advance_seconds => 25 * 3600 } } );
+( $Companies, $Customers ) = $Step->('a day later');
+is( $Companies->{run}->{kind}, 'full', 'after the full-run interval the run is full' );
+like( $Companies->{run}->{reason}, qr/interval/, '... and says why' );
+( $Companies, $Customers ) = $Step->('after that full run');
+is( $Companies->{run}->{kind}, 'incremental', 'then incremental again' );
+
+# ------------------------------------------------------------ older than Salesforce keeps deletions
+$Fake->Control( { clock => { advance_seconds => 16 * 86400 } } );
+( undef, $Companies ) = $Run->( 'A', 'SyncCompanies', '--incremental' );
+is( $Companies->{run}->{kind}, 'full', 'after 16 days even --incremental runs full' );
+like( $Companies->{run}->{reason}, qr/15 days/, '... because Salesforce keeps deletions 15 days' );
+
+# ------------------------------------------------------------ settings changed: full
+$Kernel::OM->Get('Kernel::Config')->Set(
+    Key   => 'SalesForceModule::Companies::Where',
+    Value => "Type != 'Other'",
+);
+( undef, $Companies ) = $Run->( 'A', 'SyncCompanies' );
+is( $Companies->{run}->{kind}, 'full', 'a changed Where makes the next run full' );
+like( $Companies->{run}->{reason}, qr/settings changed/, '... and says so' );
+
+# ------------------------------------------------------------ options
+( $Exit, $Companies ) = $Run->( 'A', 'SyncCompanies', '--full', '--incremental' );
+isnt( $Exit, 0, '--full with --incremental is refused' );
+
+done_testing();
