@@ -33,6 +33,21 @@ use constant {
 };
 
 # Keys of a CustomerCompanyGet / CustomerUserDataGet hash that are not map params.
+# Writes are committed in transactions of this many records (one commit per
+# record was most of the time of a first sync), each record behind a
+# savepoint, so that one refused record fails alone.
+our $TransactionSize = 200;
+
+# Savepoint statements per database type (sprintf with the name): set, roll
+# back to, release (none where the database has no RELEASE). Other types
+# commit every record, as OTRS itself does.
+my %SavepointSQL = (
+    postgresql => [ 'SAVEPOINT %s',        'ROLLBACK TO SAVEPOINT %s', 'RELEASE SAVEPOINT %s' ],
+    mysql      => [ 'SAVEPOINT %s',        'ROLLBACK TO SAVEPOINT %s', 'RELEASE SAVEPOINT %s' ],
+    oracle     => [ 'SAVEPOINT %s',        'ROLLBACK TO SAVEPOINT %s', undef ],
+    mssql      => [ 'SAVE TRANSACTION %s', 'ROLLBACK TRANSACTION %s',  undef ],
+);
+
 my %NotWritable = map { $_ => 1 } qw(
     Source Config CompanyConfig CreateTime CreateBy ChangeTime ChangeBy UserPassword
 );
@@ -87,32 +102,28 @@ sub Apply {
     my $Started      = Time::HiRes::time();
     my $LastProgress = $Started;
     my $Done         = 0;
+    my $Batch        = $Self->_BatchBegin( Report => $Report );
 
     ACTION:
     for my $Action (@Actions) {
-        my $Type = $Action->{action} // '';
-        if ( $Kind eq 'companies' ) {
-            $Self->_CompanyAction(
-                Action => $Action,
-                Report => $Report,
-                UserID => $Param{UserID},
-            );
-        }
-        else {
-            $Self->_UserAction(
-                Action => $Action,
-                Report => $Report,
-                UserID => $Param{UserID},
-            );
-        }
-        $Done++;
+        $Self->_BatchRecordBegin($Batch);
+        my $Method = $Kind eq 'companies' ? '_CompanyAction' : '_UserAction';
+        my $Failed = @{ $Report->{failed} };
+        my $Ok     = $Self->$Method(
+            Action => $Action,
+            Report => $Report,
+            UserID => $Param{UserID},
+        );
+        $Self->_BatchRecordEnd( $Batch, $Action, $Ok || @{ $Report->{failed} } == $Failed );
 
-        # Flush queued transactional events now and then, so a long run does not
-        # keep every event's data in memory.
+        $Done++;
+        if ( $Done % $TransactionSize == 0 ) {
+            $Self->_BatchCommit( $Batch, Report => $Report );
+            $Batch = $Self->_BatchBegin( Report => $Report );
+        }
         if ( $Done % 500 == 0 && $Kernel::OM->can('ObjectEventsHandle') ) {
             $Kernel::OM->ObjectEventsHandle();
         }
-
         my $Now = Time::HiRes::time();
         if ( $Done == $Total || $Done % 100 == 0 || $Now - $LastProgress >= 5 ) {
             $LastProgress = $Now;
@@ -124,6 +135,8 @@ sub Apply {
             );
         }
     }
+    $Self->_BatchCommit( $Batch, Report => $Report );
+
     return 1;
 }
 
@@ -417,6 +430,91 @@ sub _Track {
         push @{ $Self->{Applied}->{revalidated} }, $ID;
     }
     return 1;
+}
+
+# Opens a transaction for the next records: returns what the other _Batch*
+# functions need (the savepoint statements, whether the transaction is ours,
+# what the report held before, to undo its counts if the commit fails), or undef
+# where records are committed one by one (database type without savepoints, no
+# handle). Inside a transaction of the caller (OTRS unit tests) only savepoints
+# are used.
+sub _BatchBegin {
+    my ( $Self, %Param ) = @_;
+
+    my $DBObject = $Kernel::OM->Get('Kernel::System::DB');
+    my $SQL      = $SavepointSQL{ $DBObject->{'DB::Type'} // '' };
+    return if !$SQL;
+    return if !$DBObject->Connect() || !$DBObject->{dbh};
+
+    my $Own = $DBObject->{dbh}->{AutoCommit} ? 1 : 0;
+    return if $Own && !eval { $DBObject->{dbh}->begin_work() };
+
+    my $Report = $Param{Report};
+    return {
+        SQL     => $SQL,
+        Own     => $Own,
+        Actions => [],
+        Counts  => { %{ $Report->{counts} } },
+        Failed  => scalar @{ $Report->{failed} },
+        Applied => { map { $_ => scalar @{ $Self->{Applied}->{$_} } } keys %{ $Self->{Applied} } },
+    };
+}
+
+sub _BatchRecordBegin {
+    my ( $Self, $Batch ) = @_;
+
+    return if !$Batch;
+    $Kernel::OM->Get('Kernel::System::DB')->Do( SQL => sprintf( $Batch->{SQL}->[0], 'salesforce_record' ) );
+    return;
+}
+
+# After one record: a record that failed is rolled back to its savepoint (in
+# PostgreSQL a failed statement aborts the whole transaction otherwise).
+sub _BatchRecordEnd {
+    my ( $Self, $Batch, $Action, $Ok ) = @_;
+
+    return if !$Batch;
+    push @{ $Batch->{Actions} }, $Action;
+    my $Statement = $Ok ? $Batch->{SQL}->[2] : $Batch->{SQL}->[1];
+    return if !$Statement;
+    $Kernel::OM->Get('Kernel::System::DB')->Do( SQL => sprintf( $Statement, 'salesforce_record' ) );
+    return;
+}
+
+# Commits the records of a batch. When the commit fails, nothing of the batch
+# is in OTRS: its counts are undone and each of its records is reported failed
+# (the next run plans them again); caches are cleared.
+sub _BatchCommit {
+    my ( $Self, $Batch, %Param ) = @_;
+
+    return 1 if !$Batch || !$Batch->{Own};
+    my $DBH = $Kernel::OM->Get('Kernel::System::DB')->{dbh};
+    return 1 if eval { $DBH->commit() };
+
+    my $Reason = ( $DBH && $DBH->errstr() ) || $@ || 'unknown error';
+    eval { $DBH->rollback() };
+    my $Report = $Param{Report};
+    $Report->{counts} = $Batch->{Counts};
+    splice @{ $Report->{failed} }, $Batch->{Failed};
+    for my $Key ( sort keys %{ $Batch->{Applied} } ) {
+        splice @{ $Self->{Applied}->{$Key} }, $Batch->{Applied}->{$Key};
+    }
+    for my $Action ( @{ $Batch->{Actions} } ) {
+        push @{ $Report->{failed} }, {
+            id     => $Action->{id},
+            action => $Action->{action},
+            reason => "the database did not commit the transaction of this record and "
+                . ( scalar @{ $Batch->{Actions} } - 1 )
+                . " others: $Reason",
+        };
+    }
+    $Kernel::OM->Get('Kernel::System::Cache')->CleanUp();
+    $Kernel::OM->Get('Kernel::System::Log')->Log(
+        Priority => 'error',
+        Message  => 'SalesForce sync: the database did not commit ' . scalar( @{ $Batch->{Actions} } )
+            . " records: $Reason. The next run applies them again.",
+    );
+    return;
 }
 
 sub _Failed {

@@ -48,8 +48,21 @@ sub new {
         Cursor       => [],
         QueryLog     => [],
         StandInCalls => {},
+        'DB::Type'   => 'postgresql',
     };
-    return bless $Self, $Type;
+    bless $Self, $Type;
+
+    # The DBI handle as far as the sync uses it: transactions (begin_work,
+    # commit, rollback, AutoCommit), with PostgreSQL's rule that a failed
+    # statement aborts the transaction until it is rolled back (to a savepoint).
+    $Self->{dbh} = Kernel::System::DB::StandInHandle->new($Self);
+    return $Self;
+}
+
+sub Connect {
+    my ( $Self, %Param ) = @_;
+
+    return $Self->{dbh};
 }
 
 sub Prepare {
@@ -73,6 +86,7 @@ sub Prepare {
 
     push @{ $Self->{QueryLog} }, $Param{SQL};
     $Self->{StandInCalls}->{Prepare}++;
+    return if $Self->_Aborted( $Param{SQL} );
 
     my $SQL = $Param{SQL};
     $SQL =~ s{\s+}{ }smxg;
@@ -182,6 +196,10 @@ sub Do {
     my $SQL = $Param{SQL};
     $SQL =~ s{\s+}{ }smxg;
     $SQL =~ s{^\s+|\s+$}{}smxg;
+    if ( $SQL =~ m{\A (SAVEPOINT|ROLLBACK \s TO \s SAVEPOINT|RELEASE \s SAVEPOINT) \s (\w+) \z}smxi ) {
+        return $Self->_Savepoint( uc $1, $2, $Param{SQL} );
+    }
+    return if $Self->_Aborted( $Param{SQL} );
     if ( $SQL =~ m{\A DELETE \s+ FROM \s+ (\w+) \s+ WHERE \s+ (\w+) \s* = \s* \? \z}smxi ) {
         my ( $Table, $Column ) = ( lc $1, lc $2 );
         my $Rows = $Self->{Tables}->{$Table};
@@ -192,6 +210,7 @@ sub Do {
             );
             return;
         }
+        $Self->_Journal( $Rows, [ @{$Rows} ] );
         @{$Rows} = grep { !( defined $_->{$Column} && $_->{$Column} eq $Bind[0] ) } @{$Rows};
         $Self->{StandInWrites}++;
         return 1;
@@ -235,6 +254,7 @@ sub StandInInsert {
     my $Table = $Param{Table};
     my $Row   = $Param{Row};
     my $SQL   = "INSERT INTO $Table (" . join( ', ', sort keys %{$Row} ) . ') VALUES (...)';
+    return if $Self->_Aborted($SQL);
 
     for my $Column ( sort keys %{ $Self->_NotNull($Table) } ) {
         if ( !defined $Row->{$Column} ) {
@@ -251,7 +271,9 @@ sub StandInInsert {
             );
         }
     }
-    push @{ $Self->{Tables}->{$Table} }, {%$Row};
+    my $Rows = $Self->{Tables}->{$Table};
+    $Self->_Journal( $Rows, undef );    # undo: pop
+    push @{$Rows}, {%$Row};
     $Self->{StandInWrites}++;
     return 1;
 }
@@ -263,6 +285,7 @@ sub StandInUpdate {
     my $Where = $Param{Where};
     my $Set   = $Param{Set};
     my $SQL   = "UPDATE $Table SET " . join( ', ', map {"$_ = ?"} sort keys %{$Set} ) . ' WHERE ...';
+    return if $Self->_Aborted($SQL);
 
     my @Targets = grep { $Where->($_) } @{ $Self->{Tables}->{$Table} };
     for my $Column ( sort keys %{ $Self->_NotNull($Table) } ) {
@@ -285,6 +308,7 @@ sub StandInUpdate {
         }
     }
     for my $Row (@Targets) {
+        $Self->_Journal( $Row, {%$Row} );
         %{$Row} = ( %{$Row}, %{$Set} );
     }
     $Self->{StandInWrites}++;
@@ -295,6 +319,8 @@ sub StandInDelete {
     my ( $Self, %Param ) = @_;
 
     my $Rows = $Self->{Tables}->{ $Param{Table} };
+    return if $Self->_Aborted("DELETE FROM $Param{Table} WHERE ...");
+    $Self->_Journal( $Rows, [ @{$Rows} ] );
     @{$Rows} = grep { !$Param{Where}->($_) } @{$Rows};
     $Self->{StandInWrites}++;
     return 1;
@@ -334,12 +360,81 @@ sub _ColumnsOf {
 sub _DBError {
     my ( $Self, $Error, $SQL ) = @_;
 
+    # PostgreSQL: the transaction is aborted until a rollback.
+    $Self->{Aborted} = 1 if $Self->{Journal};
+
     $Kernel::OM->Get('Kernel::System::Log')->Log(
         Priority => 'error',
         Caller   => 1,
         Message  => "ERROR:  $Error, SQL: '$SQL'",
     );
     return;
+}
+
+# Undo information of a write inside a transaction: the row (hash) or table
+# (array) and its content before the write; undef for a row pushed onto a table.
+sub _Journal {
+    my ( $Self, $Target, $Before ) = @_;
+
+    push @{ $Self->{Journal} }, [ $Target, $Before ] if $Self->{Journal};
+    return;
+}
+
+# Undoes the journal back to entry $To.
+sub _Undo {
+    my ( $Self, $To ) = @_;
+
+    while ( @{ $Self->{Journal} } > $To ) {
+        my ( $Target, $Before ) = @{ pop @{ $Self->{Journal} } };
+        if ( ref $Target eq 'HASH' ) {
+            %{$Target} = %{$Before};
+        }
+        elsif ( !defined $Before ) {
+            pop @{$Target};
+        }
+        else {
+            @{$Target} = @{$Before};
+        }
+    }
+    return;
+}
+
+sub _Aborted {
+    my ( $Self, $SQL ) = @_;
+
+    return 0 if !$Self->{Aborted};
+    $Kernel::OM->Get('Kernel::System::Log')->Log(
+        Priority => 'error',
+        Caller   => 1,
+        Message  =>
+            "ERROR:  current transaction is aborted, commands ignored until end of transaction block, SQL: '$SQL'",
+    );
+    return 1;
+}
+
+sub _Savepoint {
+    my ( $Self, $Statement, $Name, $SQL ) = @_;
+
+    $Self->{StandInCalls}->{$Statement}++;
+    if ( !$Self->{Journal} ) {
+        return $Self->_DBError( "$Statement can only be used in transaction blocks", $SQL );
+    }
+    if ( $Statement eq 'SAVEPOINT' ) {
+        return if $Self->_Aborted($SQL);
+        $Self->{Savepoints}->{$Name} = scalar @{ $Self->{Journal} };
+        return 1;
+    }
+    if ( !defined $Self->{Savepoints}->{$Name} ) {
+        return $Self->_DBError( "savepoint \"$Name\" does not exist", $SQL );
+    }
+    if ( $Statement eq 'RELEASE SAVEPOINT' ) {
+        return if $Self->_Aborted($SQL);
+        delete $Self->{Savepoints}->{$Name};
+        return 1;
+    }
+    $Self->_Undo( $Self->{Savepoints}->{$Name} );
+    $Self->{Aborted} = 0;
+    return 1;
 }
 
 sub _Bind {
@@ -360,6 +455,77 @@ sub _Bind {
         push @Values, ${$Item};
     }
     return @Values;
+}
+
+package Kernel::System::DB::StandInHandle;    ## no critic (Modules::ProhibitMultiplePackages)
+
+use strict;
+use warnings;
+
+use Scalar::Util qw(weaken);
+
+sub new {
+    my ( $Type, $DBObject ) = @_;
+
+    my $Self = bless {
+        AutoCommit => 1,
+        DB         => $DBObject,
+    }, $Type;
+    weaken( $Self->{DB} );
+    return $Self;
+}
+
+sub begin_work {    ## no critic (NamingConventions::Capitalization)
+    my ($Self) = @_;
+
+    die "Already in a transaction\n" if !$Self->{AutoCommit};
+    $Self->{AutoCommit}       = 0;
+    $Self->{DB}->{Journal}    = [];
+    $Self->{DB}->{Savepoints} = {};
+    $Self->{DB}->{StandInCalls}->{begin_work}++;
+    return 1;
+}
+
+# A commit fails when the test asks for it (FailCommit: the number of the commit
+# that fails), or, as in PostgreSQL, rolls back when the transaction is aborted.
+sub commit {    ## no critic (NamingConventions::Capitalization)
+    my ($Self) = @_;
+
+    my $DB = $Self->{DB};
+    $DB->{StandInCalls}->{commit}++;
+    my $Number = ++$DB->{StandInCommitsTried};
+    if ( ( $DB->{FailCommit} && $DB->{FailCommit} == $Number ) || $DB->{Aborted} ) {
+        $Self->rollback();
+        $Self->{errstr} = 'the stand-in refused the commit';
+        return;
+    }
+    $Self->_End();
+    return 1;
+}
+
+sub rollback {    ## no critic (NamingConventions::Capitalization)
+    my ($Self) = @_;
+
+    my $DB = $Self->{DB};
+    $DB->{StandInCalls}->{rollback}++;
+    $DB->_Undo(0) if $DB->{Journal};
+    $Self->_End();
+    return 1;
+}
+
+sub errstr {    ## no critic (NamingConventions::Capitalization)
+    my ($Self) = @_;
+
+    return $Self->{errstr};
+}
+
+sub _End {
+    my ($Self) = @_;
+
+    $Self->{AutoCommit}    = 1;
+    $Self->{DB}->{Journal} = undef;
+    $Self->{DB}->{Aborted} = 0;
+    return;
 }
 
 1;
