@@ -95,8 +95,8 @@ is( $Count,                    $Total, 'QueryIterator gives every record' );
 is( scalar keys %IteratorSeen, $Total, 'QueryIterator: each once' );
 is( $Iterator->Count(),        $Total, 'Count() agrees' );
 cmp_ok( $Iterator->Pages(), '>', 1, 'QueryIterator: Pages() counts the pages walked' );
-is( $Iterator->Error(),        undef,  'QueryIterator: no error at the end' );
-is( $Iterator->Next(),         undef,  'Next() after the end stays undef' );
+is( $Iterator->Error(), undef, 'QueryIterator: no error at the end' );
+is( $Iterator->Next(),  undef, 'Next() after the end stays undef' );
 
 my $Legacy = $SalesForceObject->QueryIterator(
     Query     => 'SELECT Id FROM Account LIMIT 3',
