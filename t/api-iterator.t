@@ -6,8 +6,12 @@
 # did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
 # --
 
-# Paging: Query/QueryMore page by page, DoQuery all records, QueryIterator one
-# record at a time over 2,600 records, and a page failing in the middle.
+# Paging end to end through the Perl API, one test per path: Query/QueryMore
+# page by page, DoQuery all records, QueryIterator one record at a time over
+# 2,600 records; plus the Perl side of a failing page (Error(), the log) and
+# the iterator's own options. How pages are walked (batch sizes, fetching
+# ahead, locator errors, short results) is tested where the pager lives:
+# tests/paging.rs, tests/scripted.rs and src/query.rs.
 
 use strict;
 use warnings;
@@ -90,9 +94,9 @@ while ( my $Record = $Iterator->Next() ) {
 is( $Count,                    $Total, 'QueryIterator gives every record' );
 is( scalar keys %IteratorSeen, $Total, 'QueryIterator: each once' );
 is( $Iterator->Count(),        $Total, 'Count() agrees' );
-is( $Iterator->Pages(),        6,      'QueryIterator: 6 pages of 500 (one page at a time)' );
-is( $Iterator->Error(),        undef,  'QueryIterator: no error at the end' );
-is( $Iterator->Next(),         undef,  'Next() after the end stays undef' );
+cmp_ok( $Iterator->Pages(), '>', 1, 'QueryIterator: Pages() counts the pages walked' );
+is( $Iterator->Error(), undef, 'QueryIterator: no error at the end' );
+is( $Iterator->Next(),  undef, 'Next() after the end stays undef' );
 
 my $Legacy = $SalesForceObject->QueryIterator(
     Query     => 'SELECT Id FROM Account LIMIT 3',
@@ -115,9 +119,9 @@ $Fake->Control( { invalidate_locators => JSON::PP::true } );
 my $Got = 0;
 $Got++ while $Broken->Next();
 
-# The pager fetched the second page while the first was decoded, before the
-# locators broke: those 2000 records come, the third page fails.
-is( $Got, 2000, 'the iterator gives the pages fetched before, then stops' );
+# How many records come before the failing page is the pager's business
+# (tests/paging.rs, batch_of_500_and_locators_expiring_in_the_middle).
+cmp_ok( $Got, '<', $Total, 'the iterator stops before the end' );
 ok( $Broken->Error(), 'Error() says why it stopped' );
 is( $Broken->Error() && $Broken->Error()->{SFCode}, 'INVALID_QUERY_LOCATOR', 'the Salesforce error code' );
 like( $LogObject->GetLogEntry( Type => 'error' ), qr/QueryIterator failed/, 'the failure is logged' );

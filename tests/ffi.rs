@@ -6,12 +6,11 @@
 //! (`target/debug/fake-salesforce --tls`), which it starts and stops itself.
 
 use std::ffi::CStr;
-use std::io::{BufRead, BufReader};
 use std::os::raw::c_char;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::ptr;
 
+use fake_salesforce::launcher;
 use serde_json::{json, Value};
 use sfclient::ffi::*;
 
@@ -328,48 +327,24 @@ fn tiny_planner_input_gives_a_plan() {
 // ---------------------------------------------------------------------------
 // Against the fake Salesforce org
 
-struct Fake {
-    child: Child,
-    info: Value,
+/// The fake over HTTPS, from the one launcher (`fake_salesforce::launcher`),
+/// with its stderr silenced.
+struct Fake(launcher::Fake);
+
+impl std::ops::Deref for Fake {
+    type Target = launcher::Fake;
+    fn deref(&self) -> &launcher::Fake {
+        &self.0
+    }
 }
 
 impl Fake {
     fn start() -> Fake {
-        let bin = std::env::var_os("FAKE_SALESFORCE_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                // target/debug/deps/ffi-<hash> -> target/debug/fake-salesforce
-                let exe = std::env::current_exe().expect("current_exe");
-                exe.parent()
-                    .and_then(|deps| deps.parent())
-                    .expect("target dir")
-                    .join("fake-salesforce")
-            });
-        assert!(
-            bin.exists(),
-            "{} is missing: build it with `cargo build -p fake-salesforce`",
-            bin.display()
-        );
-        let mut child = Command::new(&bin)
-            .args(["--tls", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start fake-salesforce");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read first line");
-        let info: Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("fake's first line is not JSON ({e}): {line:?}");
-            }
-        };
-        Fake { child, info }
+        Fake(launcher::Fake::start_with(
+            &launcher::binary(),
+            &["--tls"],
+            Stdio::null(),
+        ))
     }
 
     fn config(&self, password: &str) -> String {
@@ -384,13 +359,6 @@ impl Fake {
             "ca_file": i["ca_file"],
         })
         .to_string()
-    }
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -170,3 +170,42 @@ fn records_one_by_one_stop_at_a_failing_page_or_consumer() {
         .unwrap_err();
     assert_eq!((e.message.as_str(), e.context.as_str()), ("enough", ""));
 }
+
+/// Moved here from t/api-iterator.t (the Perl QueryIterator over 2,600
+/// records): a batch size the org honours page by page, and locators that
+/// expire in the middle of a walk. The page fetched ahead before they broke
+/// still comes; the next one fails with INVALID_QUERY_LOCATOR, not retried.
+#[test]
+fn batch_of_500_and_locators_expiring_in_the_middle() {
+    let fake = Fake::start(&["--generate", "accounts=2600,owners=10"]);
+    let mut c = fake.client("soap-login");
+    let soql = "SELECT Id, Name FROM Account ORDER BY Id";
+    for api in [Api::Soap, Api::Rest] {
+        let mut pager = QueryPager::new(api, soql, false, 500);
+        let mut sizes = Vec::new();
+        while let Some(page) = pager.next_page(&mut c).unwrap() {
+            assert_eq!(page["size"], 2600, "{api:?}");
+            sizes.push(page["records"].as_array().unwrap().len());
+        }
+        assert_eq!(sizes, [500, 500, 500, 500, 500, 100], "{api:?}");
+        assert_eq!((pager.pages(), pager.records_seen()), (6, 2600));
+
+        let mut pager = QueryPager::new(api, soql, false, 1000);
+        let first = pager.next_page(&mut c).unwrap().unwrap();
+        assert_eq!(first["records"].as_array().unwrap().len(), 1000);
+        fake.control(json!({"invalidate_locators": true}));
+        let second = pager.next_page(&mut c).unwrap().unwrap();
+        assert_eq!(
+            second["records"].as_array().unwrap().len(),
+            1000,
+            "{api:?}: fetched ahead before the locators broke"
+        );
+        let retries = c.call("usage", &json!({})).unwrap()["retries"].clone();
+        let e = pager.next_page(&mut c).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Salesforce, "{api:?}: {e}");
+        assert_eq!(e.sf_code.as_deref(), Some("INVALID_QUERY_LOCATOR"), "{e}");
+        assert_eq!(e.context, "query page 3 (queryMore)", "{api:?}: {e}");
+        assert_eq!(c.call("usage", &json!({})).unwrap()["retries"], retries);
+        assert_eq!(pager.records_seen(), 2000);
+    }
+}

@@ -10,6 +10,7 @@ pub mod describe;
 pub mod gen;
 pub mod http;
 pub mod ids;
+pub mod launcher;
 pub mod oauth;
 pub mod render;
 pub mod replication;

@@ -1,77 +1,34 @@
-//! Shared helpers of the integration tests: start the fake Salesforce org
-//! (over HTTPS), build client configurations for each auth flow, and a tiny
+//! Shared helpers of the integration tests: the fake Salesforce org over
+//! HTTPS (started by `fake_salesforce::launcher`), build client configurations for each auth flow, and a tiny
 //! HTTP CONNECT proxy that counts its tunnels.
 #![allow(dead_code)]
 
+use fake_salesforce::launcher;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Path of the fake binary: `$FAKE_SALESFORCE_BIN`, else `target/debug/
-/// fake-salesforce` next to this test executable's directory.
-pub fn fake_bin() -> PathBuf {
-    if let Ok(p) = std::env::var("FAKE_SALESFORCE_BIN") {
-        return PathBuf::from(p);
-    }
-    let exe = std::env::current_exe().expect("current_exe");
-    // target/debug/deps/<test> -> target/debug
-    let dir = exe.parent().and_then(|p| p.parent()).expect("target dir");
-    dir.join("fake-salesforce")
-}
+/// A running fake org over HTTPS: the one launcher
+/// (`fake_salesforce::launcher`) plus client configurations and control
+/// requests. `info`, `s()` and `port()` come from the launcher.
+pub struct Fake(launcher::Fake);
 
-/// A running fake org; killed (by its PID) when dropped.
-pub struct Fake {
-    child: Child,
-    /// The first stdout line (see ARCHITECTURE.md "Finding the fake").
-    pub info: Value,
+impl std::ops::Deref for Fake {
+    type Target = launcher::Fake;
+    fn deref(&self) -> &launcher::Fake {
+        &self.0
+    }
 }
 
 impl Fake {
     /// Starts the fake with TLS and the given extra arguments.
     pub fn start(extra: &[&str]) -> Fake {
-        let bin = fake_bin();
-        assert!(
-            bin.exists(),
-            "{} missing: run `cargo build -p fake-salesforce` first",
-            bin.display()
-        );
-        let mut cmd = Command::new(&bin);
-        cmd.args(["--listen", "127.0.0.1:0", "--tls"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        let mut child = cmd.spawn().expect("start fake-salesforce");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        reader.read_line(&mut line).expect("read first line");
-        let info: Value = match serde_json::from_str(line.trim()) {
-            Ok(v) => v,
-            Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("fake's first line is not JSON ({e}): {line:?}");
-            }
-        };
-        // Keep draining stdout so the fake never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = Vec::new();
-            let _ = reader.read_to_end(&mut sink);
-        });
-        Fake { child, info }
-    }
-
-    pub fn s(&self, key: &str) -> String {
-        self.info[key]
-            .as_str()
-            .unwrap_or_else(|| panic!("fake info has no {key}: {}", self.info))
-            .to_string()
+        let mut args = vec!["--tls"];
+        args.extend_from_slice(extra);
+        Fake(launcher::Fake::start(&args))
     }
 
     /// Base config shared by all flows: the fake's CA, short timeouts.
@@ -158,13 +115,6 @@ impl Fake {
         let text = resp.text().unwrap_or_default();
         assert!(status.is_success(), "control {body} -> {status}: {text}");
         serde_json::from_str(&text).unwrap_or(Value::Null)
-    }
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

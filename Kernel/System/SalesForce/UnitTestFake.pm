@@ -26,15 +26,22 @@ Kernel::System::SalesForce::UnitTestFake - the fake Salesforce org for this pack
 
 =head1 DESCRIPTION
 
-Starts the C<fake-salesforce> binary of the package's source tree (path in the environment
-variable C<FAKE_SALESFORCE_BIN>) on 127.0.0.1 with HTTPS, and points the package's settings at
-it for the time of a unit test. Used only by F<scripts/test/SalesForce/*.t>.
+The one Perl launcher of the C<fake-salesforce> binary (doc/dev/ARCHITECTURE.md, "Finding the
+fake in tests"): starts it on 127.0.0.1, reads its first stdout line (one JSON object: URLs,
+credentials, CA file) and stops the process it started. The package's unit tests
+(F<scripts/test/SalesForce/*.t>) use L</Start()>, which also points the package's settings at
+the fake for the time of a test; the repository's Perl tests (F<t/lib/SalesForceTest/Fake.pm>,
+F<perl/SalesForce-XS/t/lib/TestFake.pm>) use L</Launch()> through thin wrappers. Needs no
+object manager (only L</Configure()>, L</KeepStateFile()>, L</RunSync()> and state file
+restoring do).
 
 =head1 PUBLIC INTERFACE
 
 =head2 new()
 
-    my $FakeObject = Kernel::System::SalesForce::UnitTestFake->new();
+    my $FakeObject = Kernel::System::SalesForce::UnitTestFake->new(
+        Binary => '/path/to/fake-salesforce',    # optional, default $ENV{FAKE_SALESFORCE_BIN}
+    );
 
 =cut
 
@@ -42,7 +49,7 @@ sub new {
     my ( $Type, %Param ) = @_;
 
     my $Self = {
-        Binary     => $ENV{FAKE_SALESFORCE_BIN},
+        Binary     => $Param{Binary} || $ENV{FAKE_SALESFORCE_BIN},
         PID        => undef,
         Owner      => $$,
         StateFiles => {},
@@ -52,7 +59,8 @@ sub new {
 
 =head2 Available()
 
-True when C<FAKE_SALESFORCE_BIN> names an executable; the tests skip themselves otherwise.
+True when the binary (C<FAKE_SALESFORCE_BIN>) is an executable; the tests skip themselves
+otherwise.
 
     return 1 if !$FakeObject->Available();
 
@@ -64,11 +72,148 @@ sub Available {
     return $Self->{Binary} && -x $Self->{Binary} ? 1 : 0;
 }
 
+=head2 Launch()
+
+Starts the fake with C<--listen 127.0.0.1:0> and the given arguments and returns its info
+line, decoded (a hash reference), or nothing when it did not start (exited, or printed no
+JSON object within C<Timeout> seconds, default 30); then L</Error()> says why. The fake's
+standard output and error go to files in a temporary directory (a full pipe never blocks
+it; see L</StderrText()>).
+
+    my $Info = $FakeObject->Launch(
+        Args    => [ '--tls', '--generate', 'accounts=30' ],    # optional
+        Timeout => 30,                                          # optional
+    );
+
+=cut
+
+sub Launch {
+    my ( $Self, %Param ) = @_;
+
+    $Self->{Error} = undef;
+    if ( $Self->{PID} ) {
+        $Self->{Error} = 'the fake is already running';
+        return;
+    }
+    if ( !$Self->Available() ) {
+        $Self->{Error} = 'fake-salesforce binary \'' . ( $Self->{Binary} // '' )
+            . '\' not found or not executable (cargo build -p fake-salesforce, or set FAKE_SALESFORCE_BIN)';
+        return;
+    }
+
+    my $Dir = File::Temp::tempdir(
+        'fake-salesforce-XXXXXX',
+        TMPDIR  => 1,
+        CLEANUP => 1,
+    );
+    $Self->{Dir}     = $Dir;
+    $Self->{ErrFile} = "$Dir/stderr";
+    my @Command = ( $Self->{Binary}, '--listen', '127.0.0.1:0', @{ $Param{Args} || [] } );
+
+    my $PID = fork();
+    if ( !defined $PID ) {
+        $Self->{Error} = "fork failed: $!";
+        return;
+    }
+    if ( !$PID ) {
+
+        # The OTRS unit test driver replaces STDOUT and STDERR by in-memory handles (without
+        # --verbose), so "open STDOUT" would not reach file descriptor 1: put the files on 0,
+        # 1 and 2 directly.
+        open my $In,  '<', '/dev/null'   or POSIX::_exit(126);    ## no critic
+        open my $Out, '>', "$Dir/stdout" or POSIX::_exit(126);    ## no critic
+        open my $Err, '>', "$Dir/stderr" or POSIX::_exit(126);    ## no critic
+        POSIX::dup2( fileno $In,  0 ) or POSIX::_exit(126);
+        POSIX::dup2( fileno $Out, 1 ) or POSIX::_exit(126);
+        POSIX::dup2( fileno $Err, 2 ) or POSIX::_exit(126);
+        exec { $Command[0] } @Command or POSIX::_exit(127);
+    }
+    $Self->{PID} = $PID;
+
+    # Its first line on stdout is one JSON object.
+    my $Deadline = Time::HiRes::time() + ( $Param{Timeout} || 30 );
+    while ( Time::HiRes::time() < $Deadline ) {
+        if ( open my $FH, '<', "$Dir/stdout" ) {                  ## no critic
+            my $Line = <$FH>;
+            close $FH;
+            if ( defined $Line && $Line =~ m{\n\z}smx ) {
+                my $Info = eval { JSON::PP->new()->decode($Line) };
+                if ( ref $Info ne 'HASH' ) {
+                    $Self->Stop();
+                    $Self->{Error} = "fake-salesforce's first line is not a JSON object: $Line";
+                    return;
+                }
+                $Self->{Info} = $Info;
+                return $Info;
+            }
+        }
+        if ( waitpid( $PID, POSIX::WNOHANG() ) == $PID ) {
+            my $Status = $? >> 8;
+            $Self->{PID}   = undef;
+            $Self->{Error} = "fake-salesforce exited (status $Status) before it was ready: "
+                . $Self->StderrText();
+            return;
+        }
+        Time::HiRes::sleep(0.05);
+    }
+    $Self->Stop();
+    $Self->{Error} = 'fake-salesforce printed no first line within the timeout: ' . $Self->StderrText();
+    return;
+}
+
+=head2 Info()
+
+The info line of the running fake (see L</Launch()>), or nothing.
+
+    my $Info = $FakeObject->Info();
+
+=cut
+
+sub Info {
+    my ( $Self, %Param ) = @_;
+
+    return $Self->{Info};
+}
+
+=head2 Error()
+
+Why the last L</Launch()> or L</Start()> failed.
+
+    my $Reason = $FakeObject->Error();
+
+=cut
+
+sub Error {
+    my ( $Self, %Param ) = @_;
+
+    return $Self->{Error};
+}
+
+=head2 StderrText()
+
+What the fake wrote to standard error so far.
+
+    my $Text = $FakeObject->StderrText();
+
+=cut
+
+sub StderrText {
+    my ( $Self, %Param ) = @_;
+
+    return '' if !$Self->{ErrFile};
+    open my $FH, '<', $Self->{ErrFile} or return '';    ## no critic
+    local $/;
+    my $Text = <$FH>;
+    close $FH;
+    return $Text // '';
+}
+
 =head2 Start()
 
-Starts the fake org with generated data and returns its info line (URLs, credentials,
-CA file) as a hash reference, or nothing when it did not start within 30 seconds. With
-C<Helper>, it also points the package at it (see L</Configure()>, which gets C<Settings>).
+Starts the fake org with HTTPS and generated data and returns its info line (URLs,
+credentials, CA file) as a hash reference, or nothing when it did not start within 30
+seconds. With C<Helper>, it also points the package at it (see L</Configure()>, which gets
+C<Settings>).
 
     my $Info = $FakeObject->Start(
         Generate => 'accounts=30,owners=4,contacts=40',
@@ -81,40 +226,14 @@ C<Helper>, it also points the package at it (see L</Configure()>, which gets C<S
 sub Start {
     my ( $Self, %Param ) = @_;
 
-    my $Dir = File::Temp::tempdir( CLEANUP => 1 );
-    my $PID = fork();
-    return if !defined $PID;
-    if ( !$PID ) {
-
-        # The unit test driver replaces STDOUT and STDERR by in-memory handles (without
-        # --verbose), so "open STDOUT" would not reach file descriptor 1: put the files on 1
-        # and 2 directly.
-        open my $Out, '>', "$Dir/stdout" or POSIX::_exit(126);    ## no critic
-        open my $Err, '>', "$Dir/stderr" or POSIX::_exit(126);    ## no critic
-        POSIX::dup2( fileno $Out, 1 ) or POSIX::_exit(126);
-        POSIX::dup2( fileno $Err, 2 ) or POSIX::_exit(126);
-        exec $Self->{Binary}, '--listen', '127.0.0.1:0', '--tls', '--generate', $Param{Generate}
-            or POSIX::_exit(127);
+    my $Info = $Self->Launch(
+        Args => [ '--tls', ( defined $Param{Generate} ? ( '--generate', $Param{Generate} ) : () ) ],
+    );
+    return if !$Info;
+    if ( $Param{Helper} ) {
+        $Self->Configure( %Param, Info => $Info );
     }
-    $Self->{PID} = $PID;
-
-    # Its first line on stdout is one JSON object.
-    for my $Try ( 1 .. 300 ) {
-        if ( open my $FH, '<', "$Dir/stdout" ) {                  ## no critic
-            my $Line = <$FH>;
-            close $FH;
-            if ( $Line && $Line =~ m{\n\z}smx ) {
-                my $Info = JSON::PP->new()->decode($Line);
-                if ( $Param{Helper} ) {
-                    $Self->Configure( %Param, Info => $Info );
-                }
-                return $Info;
-            }
-        }
-        Time::HiRes::sleep(0.1);
-    }
-    $Self->Stop();
-    return;
+    return $Info;
 }
 
 =head2 Configure()
@@ -214,7 +333,8 @@ sub RunSync {
 
 =head2 Stop()
 
-Stops the fake org and puts back the state files kept by L</KeepStateFile()> (also done when
+Stops the fake org (SIGTERM, then SIGKILL after 5 seconds; by its PID, only in the process
+that started it) and puts back the state files kept by L</KeepStateFile()> (also done when
 the object goes away).
 
     $FakeObject->Stop();
@@ -239,16 +359,27 @@ sub Stop {
         }
     }
 
-    return 1 if !$Self->{PID};
-    kill 'TERM', $Self->{PID};
-    waitpid $Self->{PID}, 0;
-    $Self->{PID} = undef;
+    my $PID = $Self->{PID};
+    return 1 if !$PID;
+    $Self->{PID}  = undef;
+    $Self->{Info} = undef;
+
+    # SIGTERM, then SIGKILL after 5 seconds; only the process this object started.
+    kill 'TERM', $PID;
+    my $Deadline = Time::HiRes::time() + 5;
+    while ( Time::HiRes::time() < $Deadline ) {
+        return 1 if waitpid( $PID, POSIX::WNOHANG() ) != 0;
+        Time::HiRes::sleep(0.05);
+    }
+    kill 'KILL', $PID;
+    waitpid $PID, 0;
     return 1;
 }
 
 sub DESTROY {
     my $Self = shift;
 
+    local ( $?, $@, $! );
     $Self->Stop();
     return;
 }

@@ -1,68 +1,47 @@
-//! Test helpers: start the fake binary, read its first line, talk to it.
+//! Test helpers: start the fake binary (through `fake_salesforce::launcher`),
+//! talk to it.
 #![allow(dead_code)]
 
+use fake_salesforce::launcher;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 
+/// The fake from the one launcher (`fake_salesforce::launcher`), plain HTTP
+/// unless `--tls` is among the arguments, plus an HTTP client trusting its
+/// CA. `info`, `s()` and `port()` come from the launcher.
 pub struct Fake {
-    pub child: Child,
-    pub info: Value,
+    pub proc: launcher::Fake,
     pub http: reqwest::blocking::Client,
 }
 
-impl Drop for Fake {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl std::ops::Deref for Fake {
+    type Target = launcher::Fake;
+    fn deref(&self) -> &launcher::Fake {
+        &self.proc
     }
 }
 
 pub fn start(args: &[&str]) -> Fake {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-salesforce"))
-        .args(["--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start fake-salesforce");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("first line");
-    let info: Value =
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("first line not JSON: {e}: {line}"));
+    let proc = launcher::Fake::start_with(
+        Path::new(env!("CARGO_BIN_EXE_fake-salesforce")),
+        args,
+        Stdio::null(),
+    );
     let mut b = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(60));
-    if let Some(ca) = info.get("ca_file").and_then(|c| c.as_str()) {
+    if let Some(ca) = proc.info.get("ca_file").and_then(|c| c.as_str()) {
         let pem = std::fs::read(ca).expect("ca file");
         b = b.add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("ca pem"));
     }
     Fake {
-        child,
-        info,
+        proc,
         http: b.build().expect("client"),
     }
 }
 
 impl Fake {
-    pub fn s(&self, k: &str) -> String {
-        self.info[k]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {k} in first line"))
-            .to_string()
-    }
-
-    pub fn port(&self) -> u16 {
-        self.s("instance_url")
-            .rsplit(':')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
-    }
-
     /// POST a SOAP envelope; returns (status, body).
     pub fn soap(&self, url: &str, envelope: &str) -> (u16, String) {
         let r = self

@@ -14,11 +14,11 @@ use warnings;
 use Carp           qw(croak);
 use File::Basename qw(dirname);
 use File::Spec;
-use File::Temp qw(tempdir);
+use File::Temp ();
 use HTTP::Tiny;
-use JSON::PP    ();
-use POSIX       qw(WNOHANG);
-use Time::HiRes qw(sleep time);
+use JSON::PP ();
+
+use Kernel::System::SalesForce::UnitTestFake;
 
 =head1 NAME
 
@@ -40,12 +40,13 @@ SalesForceTest::Fake - start the fake Salesforce org from Perl tests
 
 =head1 DESCRIPTION
 
-Runs C<$ENV{FAKE_SALESFORCE_BIN}> (default C<target/debug/fake-salesforce> of the
-repository) with C<--listen 127.0.0.1:0> and the given arguments, reads the first
-line of its standard output (one JSON object, see doc/dev/ARCHITECTURE.md) and
-keeps the process until the object goes away. The fake's further output goes to a
-temporary directory (its standard error is shown by L</StderrText()> and in the
-die message when it fails to start).
+A thin wrapper of the one Perl launcher, L<Kernel::System::SalesForce::UnitTestFake>
+(L<Kernel::System::SalesForce::UnitTestFake/Launch()>): runs C<$ENV{FAKE_SALESFORCE_BIN}>
+(default C<target/debug/fake-salesforce> of the repository) with C<--listen 127.0.0.1:0> and
+the given arguments, keeps its first stdout line (one JSON object, see
+doc/dev/ARCHITECTURE.md) in C<< $Fake->{Info} >> and the process until the object goes away.
+This module adds what only the repository's tests need: the binary's default path, and
+requests to the fake's control, data and stats endpoints.
 
 C<< SalesForceTest::Fake->Available() >> says whether the binary exists (to skip tests).
 
@@ -92,70 +93,17 @@ Dies with the fake's standard error when it does not start.
 sub new {
     my ( $Class, %Param ) = @_;
 
-    my $Binary = $Class->Binary();
-    if ( !-x $Binary ) {
-        croak "fake-salesforce binary '$Binary' not found or not executable "
-            . '(cargo build -p fake-salesforce, or set FAKE_SALESFORCE_BIN)';
-    }
-
-    my $Dir = tempdir(
-        'fake-salesforce-XXXXXX',
-        TMPDIR  => 1,
-        CLEANUP => 1
+    my $Launcher = Kernel::System::SalesForce::UnitTestFake->new( Binary => $Class->Binary() );
+    my $Info     = $Launcher->Launch(
+        Args    => $Param{Args},
+        Timeout => $Param{Timeout},
     );
-    my $OutFile = File::Spec->catfile( $Dir, 'stdout' );
-    my $ErrFile = File::Spec->catfile( $Dir, 'stderr' );
-    my @Command = ( $Binary, '--listen', '127.0.0.1:0', @{ $Param{Args} || [] } );
+    croak $Launcher->Error() if !$Info;
 
-    my $PID = fork();
-    croak "fork failed: $!" if !defined $PID;
-
-    if ( !$PID ) {
-
-        # Child: stdout and stderr into files, so a full pipe never blocks the fake.
-        open STDOUT, '>', $OutFile    or POSIX::_exit(126);    ## no critic
-        open STDERR, '>', $ErrFile    or POSIX::_exit(126);    ## no critic
-        open STDIN,  '<', '/dev/null' or POSIX::_exit(126);    ## no critic
-        exec {$Binary} @Command or POSIX::_exit(127);
-    }
-
-    my $Self = bless {
-        PID     => $PID,
-        Dir     => $Dir,
-        OutFile => $OutFile,
-        ErrFile => $ErrFile,
-        Owner   => $$,
+    return bless {
+        Launcher => $Launcher,
+        Info     => $Info,
     }, $Class;
-
-    my $Deadline = time + ( $Param{Timeout} || 30 );
-    my $Line;
-    WAIT:
-    while ( time < $Deadline ) {
-        if ( open my $FH, '<', $OutFile ) {    ## no critic
-            my $First = <$FH>;
-            close $FH;
-            if ( defined $First && $First =~ m{\n\z} ) {
-                $Line = $First;
-                last WAIT;
-            }
-        }
-        if ( waitpid( $PID, WNOHANG ) == $PID ) {
-            my $Status = $? >> 8;
-            delete $Self->{PID};
-            croak "fake-salesforce exited (status $Status) before it was ready: " . $Self->StderrText();
-        }
-        sleep 0.05;
-    }
-    if ( !defined $Line ) {
-        croak 'fake-salesforce printed no first line within the timeout: ' . $Self->StderrText();
-    }
-
-    $Self->{Info} = eval { JSON::PP->new()->decode($Line) };
-    if ( ref $Self->{Info} ne 'HASH' ) {
-        croak "fake-salesforce's first line is not a JSON object: $Line";
-    }
-
-    return $Self;
 }
 
 =head2 Control()
@@ -227,17 +175,13 @@ What the fake wrote to standard error so far.
 sub StderrText {
     my ( $Self, %Param ) = @_;
 
-    open my $FH, '<', $Self->{ErrFile} or return '';    ## no critic
-    local $/;
-    my $Text = <$FH>;
-    close $FH;
-    return $Text // '';
+    return $Self->{Launcher}->StderrText();
 }
 
 =head2 Stop()
 
-Stops the fake (SIGTERM, then SIGKILL after 5 seconds) and reaps it. Also done by
-C<DESTROY>.
+Stops the fake (SIGTERM, then SIGKILL after 5 seconds) and reaps it; only in the process
+that started it. Also done when the object goes away.
 
     $Fake->Stop();
 
@@ -246,27 +190,7 @@ C<DESTROY>.
 sub Stop {
     my ( $Self, %Param ) = @_;
 
-    my $PID = delete $Self->{PID};
-    return 1 if !$PID;
-    return 1 if $Self->{Owner} != $$;    # a forked child does not own the fake
-
-    kill 'TERM', $PID;
-    my $Deadline = time + 5;
-    while ( time < $Deadline ) {
-        return 1 if waitpid( $PID, WNOHANG ) != 0;
-        sleep 0.05;
-    }
-    kill 'KILL', $PID;
-    waitpid( $PID, 0 );
-    return 1;
-}
-
-sub DESTROY {
-    my ($Self) = @_;
-
-    local ( $?, $@, $! );
-    $Self->Stop();
-    return;
+    return $Self->{Launcher}->Stop();
 }
 
 # One HTTP request to the fake: HTTP::Tiny (with IO::Socket::SSL for HTTPS), or curl
@@ -296,18 +220,20 @@ sub _Request {
         );
     }
 
-    my $BodyFile = File::Spec->catfile( $Self->{Dir}, 'request.json' );
-    my @Command  = (
+    my $BodyFile = File::Temp->new(
+        TEMPLATE => 'fake-salesforce-request-XXXXXX',
+        TMPDIR   => 1,
+    );
+    my @Command = (
         'curl', '-sS', '--max-time', '30', '-X', $Method, '-H', 'Content-Type: application/json',
         '-w',   "\n%{http_code}", ( $CA ? ( '--cacert', $CA ) : () ),
     );
     if ( defined $Body ) {
-        open my $FH, '>', $BodyFile or croak "cannot write $BodyFile: $!";    ## no critic
-        print {$FH} $Body;
-        close $FH;
-        push @Command, '--data-binary', "\@$BodyFile";
+        print {$BodyFile} $Body;
+        close $BodyFile;
+        push @Command, '--data-binary', '@' . $BodyFile->filename();
     }
-    open my $Pipe, '-|', @Command, $URL or croak "cannot run curl: $!";       ## no critic
+    open my $Pipe, '-|', @Command, $URL or croak "cannot run curl: $!";    ## no critic
     local $/;
     my $Output = <$Pipe> // '';
     close $Pipe;

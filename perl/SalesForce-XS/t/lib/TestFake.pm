@@ -9,7 +9,9 @@
 package TestFake;
 
 # Starts the fake Salesforce org (fake-salesforce --tls) on loopback for a
-# test, reads its first stdout line (JSON: URLs, credentials, CA file), and
+# test, through the one Perl launcher of the repository
+# (Kernel::System::SalesForce::UnitTestFake, found at the repository root),
+# which reads its first stdout line (JSON: URLs, credentials, CA file) and
 # stops it by PID when the object goes away (only in the starting process).
 
 use strict;
@@ -17,11 +19,16 @@ use warnings;
 
 use Cwd            qw(abs_path);
 use File::Basename qw(dirname);
-use File::Temp     ();
 use JSON::PP       ();
-use POSIX          ();
 
-my $Root = abs_path( dirname(__FILE__) . '/../../../..' );
+my $Root;
+
+BEGIN {
+    $Root = abs_path( dirname(__FILE__) . '/../../../..' );
+}
+use lib $Root;
+
+use Kernel::System::SalesForce::UnitTestFake;
 
 =head2 Start()
 
@@ -44,44 +51,13 @@ sub Start {
     }
     return ( undef, "$Bin is missing" ) if !-x $Bin;
 
-    # stdout through a pipe (first line: JSON); stderr to a log file.
-    my $ErrLog = File::Temp->new(
-        TEMPLATE => 'fake-salesforce-XXXXXX',
-        TMPDIR   => 1
-    );
-    pipe( my $Out, my $Write ) or return ( undef, "pipe: $!" );
-    my $Pid = fork();
-    return ( undef, "fork: $!" ) if !defined $Pid;
-    if ( $Pid == 0 ) {
-        close $Out;
-        open STDOUT, '>&', $Write              or POSIX::_exit(126);
-        open STDERR, '>',  $ErrLog->filename() or POSIX::_exit(126);
-        exec {$Bin} $Bin, '--tls', '--listen', '127.0.0.1:0' or POSIX::_exit(127);
-    }
-    close $Write;
+    my $Launcher = Kernel::System::SalesForce::UnitTestFake->new( Binary => $Bin );
+    my $Info     = $Launcher->Launch( Args => ['--tls'] );
+    return ( undef, $Launcher->Error() ) if !$Info;
 
-    my $Line = eval {
-        local $SIG{ALRM} = sub { die "timeout\n" };
-        alarm 30;
-        my $FirstLine = <$Out>;
-        alarm 0;
-        $FirstLine;
-    };
-    my $Info = eval { defined $Line ? JSON::PP->new()->decode($Line) : undef };
-    if ( ref $Info ne 'HASH' ) {
-        kill 'TERM', $Pid;
-        waitpid( $Pid, 0 );
-        close $Out;
-        my $Stderr = do { local ( @ARGV, $/ ) = ( $ErrLog->filename() ); <> }
-            // '';
-        return ( undef, 'the fake printed no JSON first line: ' . ( $Line // $@ // 'nothing' ) . " stderr: $Stderr" );
-    }
     return bless {
-        Pid    => $Pid,
-        Out    => $Out,
-        Info   => $Info,
-        Owner  => $$,
-        ErrLog => $ErrLog,
+        Launcher => $Launcher,
+        Info     => $Info,
     }, $Class;
 }
 
@@ -123,25 +99,13 @@ sub ConfigJSON {
 
 =head2 Stop()
 
-Stops the fake (by its PID) and reaps it.
+Stops the fake (by its PID) and reaps it; also done when the object goes away.
 
 =cut
 
 sub Stop {
     my ($Self) = @_;
-
-    return if !$Self->{Pid} || $Self->{Owner} != $$;
-    kill 'TERM', $Self->{Pid};
-    waitpid( $Self->{Pid}, 0 );
-    close $Self->{Out};
-    $Self->{Pid} = undef;
-    return 1;
-}
-
-sub DESTROY {
-    my ($Self) = @_;
-    $Self->Stop();
-    return;
+    return $Self->{Launcher}->Stop();
 }
 
 1;
