@@ -334,5 +334,26 @@ is_deeply(
 );
 is( $Valid->($TicketDuringRun), 1, 'ticket during the run: the company is still there and valid' );
 
+# ------------------------------------------------------------ a name too long for the OTRS column
+my $LongName = 'Überlange Firmenbezeichnung ' x 9;    # 252 characters
+$SalesForceObject->Create(
+    Type => 'Account',
+    Name => $LongName,
+);
+my $LongAccounts = $SalesForceObject->DoQuery( Query => "SELECT Id FROM Account WHERE Name LIKE 'Überlange%'" );
+my $LongID       = $LongAccounts && $LongAccounts->[0] ? $LongAccounts->[0]->{Id} : undef;
+ok( $LongID, 'an Account with a 252-character name' );
+( $Exit, $Report ) = $Run->('--json');
+is( $Exit, 0, 'long name: exit 0' );
+my %Long   = $CompanyObject->CustomerCompanyGet( CustomerID => $LongID // '' );
+my $Length = length( $Long{CustomerCompanyName} // '' );
+ok( $Length > 190 && $Length <= 200,
+    "long name: the company is created, its name shortened to fit 200 characters ($Length)" );
+like( $Long{CustomerCompanyName} // '', qr/… \(\Q${\( $LongID \/\/ '' )}\E\)\z/, '... keeping its Id' );
+my $FullLength = length("$LongName ($LongID)");
+ok( ( grep {m/\Q$LongID\E: the company name is $FullLength characters long.*shortened/} @{ $Report->{notes} || [] } ),
+    '... and the report says so' )
+    or diag explain $Report->{notes};
+
 undef $Fake;
 done_testing();

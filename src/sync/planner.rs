@@ -219,9 +219,56 @@ impl<'a> Ctx<'a> {
 
     // ---------------------------------------------------------------- companies
 
+    /// The company name NameFormat makes for `rec`. A name longer than the
+    /// OTRS column is shortened to fit: the longest fields other than the Id
+    /// are cut and end in "…", the text and `{Id}` stay (so memberships and
+    /// the name's uniqueness still work); the full length comes back too.
+    fn company_name(&self, rec: &SfRecord, id: &str) -> (String, Option<usize>) {
+        let i_id = self.spec.at("Id");
+        let mut parts: Vec<(String, bool)> = self
+            .spec
+            .name_format
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(t) => (t.clone(), false),
+                Piece::Field(f) if *f == i_id => (id.to_string(), false),
+                Piece::Field(f) => (rec.get(*f).unwrap_or("").to_string(), true),
+            })
+            .collect();
+        let length =
+            |parts: &[(String, bool)]| parts.iter().map(|p| p.0.chars().count()).sum::<usize>();
+        let full = length(&parts);
+        let max = column_length(Kind::Companies, "CustomerCompanyName").unwrap_or(usize::MAX);
+        while length(&parts) > max {
+            let over = length(&parts) - max;
+            let Some(longest) = parts
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.1 && p.0.chars().count() > 1)
+                .max_by_key(|(_, p)| p.0.chars().count())
+                .map(|(i, _)| i)
+            else {
+                break; // only text and Id left: check_values skips it
+            };
+            let part = &mut parts[longest];
+            let keep = part.0.chars().count().saturating_sub(over + 1);
+            part.0 = part
+                .0
+                .chars()
+                .take(keep)
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+                + "…";
+            part.1 = false;
+        }
+        let name: String = parts.into_iter().map(|p| p.0).collect();
+        let shortened = (full > max && name.chars().count() <= max).then_some(full);
+        (name, shortened)
+    }
+
     fn companies<'r>(&mut self, records: &'r [SfRecord]) -> Vec<Candidate<'r>> {
         let spec = self.spec;
-        let i_id = spec.at("Id");
         let i_name = spec.at("Name");
         let order = self.sorted_ids(records);
         let mut out = Vec::with_capacity(order.len());
@@ -240,14 +287,16 @@ impl<'a> Ctx<'a> {
                 );
                 continue;
             }
-            let mut name = String::new();
-            for piece in &spec.name_format {
-                match piece {
-                    Piece::Text(t) => name.push_str(t),
-                    Piece::Field(f) if *f == i_id => name.push_str(&id),
-                    Piece::Field(f) => name.push_str(rec.get(*f).unwrap_or("")),
+            let name = match self.company_name(rec, &id) {
+                (name, Some(full_length)) => {
+                    self.plan.notes.push(format!(
+                        "Account {id}: the company name is {full_length} characters long, the OTRS column holds {}; it was shortened to \"{name}\"",
+                        name.chars().count()
+                    ));
+                    name
                 }
-            }
+                (name, None) => name,
+            };
             let mut values: Vec<Val<'r>> = vec![
                 Some(Cow::Owned(id.clone())),
                 Some(Cow::<str>::Owned(name.clone())).filter(|n| !n.trim().is_empty()),

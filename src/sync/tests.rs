@@ -347,6 +347,44 @@ fn company_names_stay_unique() {
 }
 
 #[test]
+fn a_too_long_company_name_is_shortened_keeping_the_id() {
+    let long = "Ä".repeat(250);
+    let p = run(
+        "companies",
+        json!({}),
+        json!([{"Id": acc(1), "Name": long}, {"Id": acc(2), "Name": "Short"}]),
+        json!({}),
+    );
+    assert!(skipped(&p).is_empty(), "{:?}", skipped(&p));
+    let created = actions(&p, "create");
+    assert_eq!(created.len(), 2);
+    let name = created[0]["values"]["CustomerCompanyName"]
+        .as_str()
+        .unwrap();
+    assert_eq!(name.chars().count(), 200, "{name}");
+    assert!(name.ends_with(&format!("… ({})", acc(1))), "{name}");
+    assert!(name.starts_with("ÄÄÄ"), "{name}");
+    let note = p["notes"][0].as_str().unwrap();
+    assert!(
+        note.contains(&acc(1)) && note.contains("271 characters") && note.contains("shortened"),
+        "{note}"
+    );
+    assert_eq!(
+        created[1]["values"]["CustomerCompanyName"],
+        format!("Short ({})", acc(2))
+    );
+
+    // Only text and the Id left over: skipped as before.
+    let p = run(
+        "companies",
+        json!({"name_format": format!("{}{{Id}}", "t".repeat(199))}),
+        json!([{"Id": acc(1), "Name": "x"}]),
+        json!({}),
+    );
+    assert_eq!(skipped(&p).len(), 1, "{p}");
+}
+
+#[test]
 fn missing_and_too_long_values_are_skipped_not_truncated() {
     let long = "x".repeat(201);
     let p = run(
