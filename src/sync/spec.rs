@@ -268,7 +268,8 @@ pub(crate) enum Piece {
 
 /// Maximum length in characters of the OTRS columns behind each param
 /// (the OTRS 6 schema: `customer_company`, `customer_user`). Longer values
-/// are skipped, never truncated.
+/// are skipped, never truncated; only a company name is shortened (see
+/// the planner), so that memberships have a company to point at.
 pub fn column_length(kind: Kind, param: &str) -> Option<usize> {
     match kind {
         Kind::Companies => match param {
