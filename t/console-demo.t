@@ -13,6 +13,7 @@ use strict;
 use warnings;
 use utf8;
 
+use Encode ();
 use FindBin qw($Bin);
 use Test::More;
 
@@ -30,6 +31,28 @@ for my $Mode (qw(AccountOwner Contact)) {
     like( $Output, qr/Company memberships to add \(customer_user_customer\): \d+/, "$Mode: memberships table" );
     like( $Output, qr/\| CustomerID\s+\| Name/,                                    "$Mode: a table header" );
     like( $Output, qr/names starting with \* are excluded/, "$Mode: skipped records with reasons" );
+
+    # Every row of a table is as wide on screen as its border, Japanese names
+    # (two columns a character) included.
+    my $Text = Encode::decode( 'UTF-8', $Output );
+    my ( $Border, @Misaligned );
+    for my $Line ( split m{\n}, $Text ) {
+        if ( $Line =~ m{\A  \+} ) {
+            $Border = ScreenWidth($Line);
+            next;
+        }
+        next if $Line !~ m{\A  \|};
+        push @Misaligned, $Line if !defined $Border || ScreenWidth($Line) != $Border;
+    }
+    like( $Text, qr/[\p{Han}]/, "$Mode: the tables hold CJK names" );
+    is_deeply( \@Misaligned, [], "$Mode: every table row lines up with its border" );
+}
+
+# Columns on screen: East Asian wide and fullwidth characters take two.
+sub ScreenWidth {
+    my ($Text) = @_;
+    my $Wide = () = $Text =~ m{[\p{East_Asian_Width=Wide}\p{East_Asian_Width=Fullwidth}]}g;
+    return length($Text) + $Wide;
 }
 
 my $Output = qx{$^X @Include $Bin/../tools/demo-plan --mode Nonsense 2>&1};

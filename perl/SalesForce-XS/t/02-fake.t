@@ -85,6 +85,7 @@ for my $Batch ( 0 .. 1 ) {
     );
     is( scalar( grep { $_->{success} } @{ $Result->{results} } ), 125, "paging data batch $Batch created" );
 }
+
 # The XS binding's one paging test, end to end: the 250 through a query
 # handle (the Rust pager): pages of 200 and 50, then undef; the query keeps
 # its client alive; a bad query croaks on its first page; DESTROY frees the
