@@ -18,6 +18,7 @@ use utf8;
 
 use Digest::SHA();
 use JSON::PP();
+use Encode ();
 use Test::More;
 
 use SalesForceTest::Sync;
@@ -58,7 +59,9 @@ my $Writes   = sub { return SalesForceTest::Sync->CompanyWrites() };
 my $ValidIDs = sub {
     my @Rows = sort { $a->{customer_id} cmp $b->{customer_id} } @{ $DBObject->StandInRows('customer_company') };
     return scalar(@Rows) . ' companies, digest '
-        . Digest::SHA::sha1_hex( join ',', map {"$_->{customer_id}:$_->{valid_id}:$_->{name}"} @Rows );
+        . Digest::SHA::sha1_hex(
+        Encode::encode( 'UTF-8', join ',', map {"$_->{customer_id}:$_->{valid_id}:$_->{name}"} @Rows )
+        );
 };
 
 # A complete first sync, with its progress on STDOUT.

@@ -27,7 +27,7 @@ use SalesForceTest::Sync;
 
 SalesForceTest::Sync->SkipUnlessBuilt();
 
-my $Fake  = SalesForceTest::Sync->StartFake( Generate => 'accounts=60,owners=6,contacts=10' );
+my $Fake  = SalesForceTest::Sync->StartFake( Generate => 'accounts=60,owners=6,contacts=40' );
 my $HomeA = SalesForceTest::Sync->Configure(
     Fake     => $Fake,
     Settings => {
@@ -172,6 +172,68 @@ my ( undef, $After ) = $Run->( 'A', 'SyncCompanies' );
 is( $After->{run}->{since},      $Dry->{run}->{since}, 'the real run after it reads from the same watermark' );
 is( $After->{counts}->{updated}, 1,                    '... and applies the change' );
 $Step->('after a dry run');
+
+# ------------------------------------------------------------ Contact mode
+# Two more OTRS, C (incremental) and D (full), syncing Contacts: a Contact's
+# e-mail, its Account, AccountContactRelation rows added and removed, a
+# Contact deleted.
+for my $Name (qw(C D)) {
+    $OTRS{$Name}->{Home} = tempdir( CLEANUP => 1 );
+    local $ENV{SALESFORCE_TEST_HOME} = $OTRS{$Name}->{Home};
+    $OTRS{$Name}->{OM} = Kernel::System::ObjectManager->new();
+    $OTRS{$Name}->{OM}->Get('Kernel::Config')->Set(
+        Key   => 'SalesForceModule::Customers::Mode',
+        Value => 'Contact',
+    );
+}
+my $ContactStep = sub {
+    my ($What) = @_;
+    my ( $ExitC, $ReportC ) = $Run->( 'C', 'SyncCustomers' );
+    my ( $ExitD, $ReportD ) = $Run->( 'D', 'SyncCustomers', '--full' );
+    is( $ExitC, $ExitD, "Contact mode, $What: exits alike ($ExitC)" );
+    is_deeply( $Tables->('C'), $Tables->('D'), "Contact mode, $What: OTRS C (incremental) equals OTRS D (full)" );
+    return $ReportC;
+};
+my $ReportC = $ContactStep->('first runs');
+ok( $ReportC->{counts}->{created} > 20, 'Contact mode: the first run creates the customer users' );
+$ReportC = $ContactStep->('unchanged org');
+is( $ReportC->{run}->{kind},    'incremental', 'Contact mode: the next run is incremental' );
+is( $ReportC->{run}->{changed}, 0,             '... and reads no Contact' );
+
+# Contacts that are customer users in D.
+my %Synced   = map { $_->{login} => 1 } @{ $OTRS{D}->{OM}->Get('Kernel::System::DB')->StandInRows('customer_user') };
+my $Contacts = [
+    grep { $Synced{ $_->{Id} } }
+        @{
+        $SalesForceObject->DoQuery( Query => 'SELECT Id, AccountId FROM Contact WHERE AccountId != null ORDER BY Id' )
+        }
+];
+my $Relations
+    = $SalesForceObject->DoQuery( Query => 'SELECT Id, ContactId, AccountId FROM AccountContactRelation ORDER BY Id' );
+ok( @{$Contacts} >= 5 && @{$Relations} >= 1, 'the fake org has Contacts and AccountContactRelation rows' );
+my ( $Mailed, $Moved, $Related, $Gone ) = @{$Contacts}[ 0, 1, 2, 3 ];
+my ($OtherAccount)
+    = grep { $_->{Id} ne $Moved->{AccountId} && $_->{Id} ne $Related->{AccountId} } @{$Accounts}[ 10 .. 20 ];
+$Data->(
+    { update => [ { Id => $Mailed->{Id}, Email => 'new.address@demo-crm.net' } ] },
+    "a Contact's e-mail changed"
+);
+$Data->(
+    { update => [ { Id => $Moved->{Id}, AccountId => $OtherAccount->{Id} } ] },
+    'a Contact moved to another Account'
+);
+$Data->(
+    {
+        create =>
+            [ { type => 'AccountContactRelation', ContactId => $Related->{Id}, AccountId => $OtherAccount->{Id} } ]
+    },
+    'an AccountContactRelation added'
+);
+$Data->( { delete => [ $Relations->[-1]->{Id} ] }, 'an AccountContactRelation removed' );
+$Data->( { delete => [ $Gone->{Id} ] },            'a Contact deleted' );
+$ReportC = $ContactStep->('after the changes');
+is( $ReportC->{run}->{kind}, 'incremental', 'Contact mode: the run after the changes is incremental' );
+ok( $ReportC->{counts}->{updated} >= 2, 'Contact mode: the changed Contacts are updated' );
 
 # ------------------------------------------------------------ the full-run interval
 $Fake->Control( { clock => { advance_seconds => 25 * 3600 } } );

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::soql;
-use crate::sync::{epoch_to_sf_datetime, sf_datetime_to_epoch, Kind, Mode, Spec};
+use crate::sync::{epoch_to_sf_datetime, sf_datetime_to_epoch, Spec};
 use serde_json::{json, Value};
 
 use super::sync::RecordSource;
@@ -108,7 +108,12 @@ pub struct Mirror {
     pub full_at: i64,
     /// Id -> the record as one line of JSON.
     pub records: BTreeMap<String, String>,
+    /// Contact mode: AccountContactRelation Id -> the row as one line.
+    pub relations: BTreeMap<String, String>,
 }
+
+/// The line between a mirror's records and its AccountContactRelation rows.
+const RELATIONS_FOLLOW: &str = r#"{"relations_follow": true}"#;
 
 /// Reads the mirror at `path` made with `soql`; `Err` says why it cannot
 /// be used (the run is then a full one).
@@ -138,18 +143,25 @@ pub fn load(path: &Path, soql: &str) -> std::result::Result<Mirror, String> {
         return Err(unreadable("no watermark"));
     };
     let mut records = BTreeMap::new();
+    let mut relations = BTreeMap::new();
+    let mut into = &mut records;
     for line in lines {
         let line = line.map_err(|e| unreadable(&e.to_string()))?;
+        if line == RELATIONS_FOLLOW {
+            into = &mut relations;
+            continue;
+        }
         let id = serde_json::from_str::<Value>(&line)
             .ok()
             .and_then(|r| r.get("Id").and_then(Value::as_str).map(str::to_string))
             .ok_or_else(|| unreadable("a record without Id"))?;
-        records.insert(id, line);
+        into.insert(id, line);
     }
     Ok(Mirror {
         watermark,
         full_at,
         records,
+        relations,
     })
 }
 
@@ -175,6 +187,11 @@ impl MirrorWriter {
         });
         w.line(&header.to_string())?;
         Ok(w)
+    }
+
+    /// What follows are AccountContactRelation rows, not records.
+    pub fn relations_follow(&mut self) -> Result<()> {
+        self.line(RELATIONS_FOLLOW)
     }
 
     pub fn line(&mut self, line: &str) -> Result<()> {
@@ -226,12 +243,6 @@ pub fn full_reason(spec: &Spec, req: &RunRequest, mirror: &Mirror, now: i64) -> 
     }
     if spec.settings.limit.is_some() {
         return Some("Limit is set: only full runs read a limited selection".into());
-    }
-    if spec.kind == Kind::Customers && spec.settings.mode == Mode::Contact {
-        return Some(
-            "Contact mode reads AccountContactRelation, which incremental runs do not follow yet"
-                .into(),
-        );
     }
     if req.mode == "auto" && now - mirror.full_at >= req.full_interval_seconds {
         return Some(format!(
@@ -327,7 +338,7 @@ pub fn deleted_ids(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::Settings;
+    use crate::sync::{Kind, Settings};
 
     fn spec(kind: Kind, settings: Value) -> Spec {
         Spec::new(kind, Settings::from_json(&settings).unwrap()).unwrap()
@@ -362,10 +373,14 @@ mod tests {
         let mut w = MirrorWriter::create(&path, "SELECT Id FROM Account", 1000, 900).unwrap();
         w.line(r#"{"Id":"001B"}"#).unwrap();
         w.line(r#"{"Id":"001A"}"#).unwrap();
+        w.relations_follow().unwrap();
+        w.line(r#"{"Id":"07k1","ContactId":"003A","AccountId":"001A"}"#)
+            .unwrap();
         w.finish().unwrap();
         let m = load(&path, "SELECT Id FROM Account").unwrap();
         assert_eq!((m.watermark, m.full_at), (1000, 900));
         assert_eq!(m.records.keys().collect::<Vec<_>>(), ["001A", "001B"]);
+        assert_eq!(m.relations.keys().collect::<Vec<_>>(), ["07k1"]);
         let why = load(&path, "SELECT Id, Name FROM Account").err().unwrap();
         assert!(why.contains("settings changed"), "{why}");
         let why = load(&dir.join("none"), "x").err().unwrap();
@@ -386,6 +401,7 @@ mod tests {
             watermark: 10 * 86_400,
             full_at: 10 * 86_400,
             records: BTreeMap::new(),
+            relations: BTreeMap::new(),
         };
         let companies = spec(Kind::Companies, json!({}));
         let now = 10 * 86_400 + 60;
@@ -410,8 +426,6 @@ mod tests {
             .unwrap()
             .contains("Limit"));
         let contacts = spec(Kind::Customers, json!({"mode": "Contact"}));
-        assert!(full_reason(&contacts, &req("auto"), &mirror, now)
-            .unwrap()
-            .contains("Contact"));
+        assert_eq!(full_reason(&contacts, &req("auto"), &mirror, now), None);
     }
 }

@@ -17,7 +17,10 @@ use serde_json::{json, Value};
 
 /// The SOQL that lists the Contact-to-Account relations (Contact mode).
 pub const RELATIONS_SOQL: &str =
-    "SELECT ContactId, AccountId FROM AccountContactRelation ORDER BY Id";
+    "SELECT Id, ContactId, AccountId FROM AccountContactRelation ORDER BY Id";
+
+/// The note of a plan made without AccountContactRelation rows.
+const NO_RELATIONS: &str = "AccountContactRelation is not available in this org (INVALID_TYPE): contacts get only their primary Account";
 
 fn bad(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidArgument, msg)
@@ -207,13 +210,16 @@ fn fetch_full(
         records.push(SfRecord::from_json(r, &spec.split_paths)?);
         Ok(())
     })?;
-    if let Some(w) = mirror {
-        w.finish()?;
-    }
     let mut notes = Vec::new();
     let mut relations = Vec::new();
     if spec.kind == Kind::Customers && spec.settings.mode == Mode::Contact {
+        if let Some(w) = mirror.as_mut() {
+            w.relations_follow()?;
+        }
         let fetched = fetch_all(sf, RELATIONS_SOQL, "AccountContactRelation fetch", |r| {
+            if let Some(w) = mirror.as_mut() {
+                w.line(&r.to_string())?;
+            }
             if let Some(pair) = relation_from_json(r) {
                 relations.push(pair);
             }
@@ -223,13 +229,13 @@ fn fetch_full(
             Ok(p) => pages += p,
             Err(e) if e.sf_code.as_deref() == Some("INVALID_TYPE") => {
                 relations.clear();
-                notes.push(
-                    "AccountContactRelation is not available in this org (INVALID_TYPE): contacts get only their primary Account"
-                        .to_string(),
-                );
+                notes.push(NO_RELATIONS.to_string());
             }
             Err(e) => return Err(e),
         }
+    }
+    if let Some(w) = mirror {
+        w.finish()?;
     }
     Ok(Fetched {
         fetched: records.len(),
@@ -337,9 +343,7 @@ fn fetch_changes(
                 return Ok(());
             };
             if records.remove(id).is_some() {
-                // SOAP gives the text "true", REST a JSON boolean.
-                let is_deleted = r.get("IsDeleted");
-                if is_deleted == Some(&json!(true)) || is_deleted == Some(&json!("true")) {
+                if is_true(r.get("IsDeleted")) {
                     deleted_count += 1;
                 } else {
                     left_where += 1;
@@ -360,25 +364,63 @@ fn fetch_changes(
         Ok(())
     })?;
 
+    // Contact mode: AccountContactRelation rows changed or deleted since
+    // then, in one queryAll.
+    let contact_mode = spec.kind == Kind::Customers && spec.settings.mode == Mode::Contact;
+    let mut relation_rows = mirror.relations;
+    let mut notes = Vec::new();
+    if contact_mode {
+        let soql = format!(
+            "SELECT Id, ContactId, AccountId, IsDeleted FROM AccountContactRelation WHERE SystemModstamp >= {} ORDER BY Id",
+            epoch_to_sf_datetime(since)
+        );
+        let fetched = fetch_query(
+            sf,
+            &soql,
+            true,
+            "incremental AccountContactRelation fetch",
+            |r| {
+                if let Some(id) = r.get("Id").and_then(Value::as_str) {
+                    if is_true(r.get("IsDeleted")) {
+                        relation_rows.remove(id);
+                    } else {
+                        relation_rows.insert(id.to_string(), r.to_string());
+                    }
+                }
+                Ok(())
+            },
+        );
+        match fetched {
+            Ok(p) => pages += p,
+            Err(e) if e.sf_code.as_deref() == Some("INVALID_TYPE") => {
+                relation_rows.clear();
+                notes.push(NO_RELATIONS.to_string());
+            }
+            Err(e) => return Err(e),
+        }
+    }
+
     let mut writer = MirrorWriter::create(next, soql, now, mirror.full_at)?;
     let mut planned = Vec::with_capacity(records.len());
     for line in records.values() {
         writer.line(line)?;
-        let record: Value = serde_json::from_str(line).map_err(|e| {
-            Error::new(
-                ErrorKind::Protocol,
-                format!("a mirror record is not JSON: {e}"),
-            )
-        })?;
-        planned.push(SfRecord::from_json(&record, &spec.split_paths)?);
+        planned.push(SfRecord::from_json(&mirror_line(line)?, &spec.split_paths)?);
+    }
+    let mut relations = Vec::with_capacity(relation_rows.len());
+    if contact_mode {
+        writer.relations_follow()?;
+        for line in relation_rows.values() {
+            writer.line(line)?;
+            relations.extend(relation_from_json(&mirror_line(line)?));
+        }
     }
     writer.finish()?;
     Ok(Ok(Fetched {
         records: planned,
-        relations: Vec::new(),
+        relations,
         fetched,
         pages,
-        notes: Vec::new(),
+        notes,
         run: Some(json!({
             "kind": "incremental",
             "reason": null,
@@ -390,6 +432,21 @@ fn fetch_changes(
             "mirror_next": next.to_string_lossy(),
         })),
     }))
+}
+
+/// A boolean field: SOAP gives the text "true", REST a JSON boolean.
+fn is_true(value: Option<&Value>) -> bool {
+    matches!(value, Some(Value::Bool(true))) || value.and_then(Value::as_str) == Some("true")
+}
+
+/// One line of a mirror as JSON.
+fn mirror_line(line: &str) -> Result<Value> {
+    serde_json::from_str(line).map_err(|e| {
+        Error::new(
+            ErrorKind::Protocol,
+            format!("a mirror line is not JSON: {e}"),
+        )
+    })
 }
 
 #[cfg(test)]
