@@ -13,7 +13,7 @@ use strict;
 use warnings;
 use utf8;
 
-use Encode ();
+use Encode  ();
 use FindBin qw($Bin);
 use Test::More;
 

@@ -347,12 +347,16 @@ ok( $LongID, 'an Account with a 252-character name' );
 is( $Exit, 0, 'long name: exit 0' );
 my %Long   = $CompanyObject->CustomerCompanyGet( CustomerID => $LongID // '' );
 my $Length = length( $Long{CustomerCompanyName} // '' );
-ok( $Length > 190 && $Length <= 200,
-    "long name: the company is created, its name shortened to fit 200 characters ($Length)" );
+ok(
+    $Length > 190 && $Length <= 200,
+    "long name: the company is created, its name shortened to fit 200 characters ($Length)"
+);
 like( $Long{CustomerCompanyName} // '', qr/… \(\Q${\( $LongID \/\/ '' )}\E\)\z/, '... keeping its Id' );
 my $FullLength = length("$LongName ($LongID)");
-ok( ( grep {m/\Q$LongID\E: the company name is $FullLength characters long.*shortened/} @{ $Report->{notes} || [] } ),
-    '... and the report says so' )
+ok(
+    ( grep {m/\Q$LongID\E: the company name is $FullLength characters long.*shortened/} @{ $Report->{notes} || [] } ),
+    '... and the report says so'
+    )
     or diag explain $Report->{notes};
 
 undef $Fake;
