@@ -173,6 +173,17 @@ is( $After->{run}->{since},      $Dry->{run}->{since}, 'the real run after it re
 is( $After->{counts}->{updated}, 1,                    '... and applies the change' );
 $Step->('after a dry run');
 
+# ------------------------------------------------------------ Salesforce refuses the window
+# More deletions than getDeleted may list (EXCEEDED_ID_LIMIT): the run is full
+# and says why.
+$Data->( { delete => [ $Accounts->[30]->{Id} ] }, 'an Account deleted' );
+ok( $Fake->Control( { clock => { advance_seconds => 120 } } ), 'two minutes later (getDeleted covers whole minutes)' );
+ok( $Fake->Control( { replication_id_limit => 0 } ),           'getDeleted may list no id' );
+( $Companies, $Customers ) = $Step->('getDeleted refused');
+is( $Companies->{run}->{kind}, 'full', 'when getDeleted is refused the run is full' );
+like( $Companies->{run}->{reason}, qr/EXCEEDED_ID_LIMIT/, '... and names the reason' );
+ok( $Fake->Control( { replication_id_limit => 600000 } ), 'getDeleted limit back to normal' );
+
 # ------------------------------------------------------------ Contact mode
 # Two more OTRS, C (incremental) and D (full), syncing Contacts: a Contact's
 # e-mail, its Account, AccountContactRelation rows added and removed, a
