@@ -360,16 +360,26 @@ impl Fake {
         })
         .to_string()
     }
+
+    /// The fake's password (for tests that check it never comes back).
+    fn password(&self) -> String {
+        self.info["password"]
+            .as_str()
+            .expect("password")
+            .to_string()
+    }
+
+    /// A client signed in with the right password.
+    fn client(&self) -> *mut sf_client {
+        new_client(self.config(&self.password()).as_bytes()).expect("client")
+    }
 }
 
 #[test]
 fn client_round_trip_against_the_fake() {
     let fake = Fake::start();
-    let password = fake.info["password"]
-        .as_str()
-        .expect("password")
-        .to_string();
-    let client = new_client(fake.config(&password).as_bytes()).expect("client");
+    let password = fake.password();
+    let client = fake.client();
 
     let login = call(client, b"login", b"{}").expect("login");
     assert_eq!(login["user_id"], fake.info["user_id"]);
@@ -472,11 +482,7 @@ fn next_page(query: *mut sf_query, client: *mut sf_client) -> Result<Option<Valu
 #[test]
 fn query_handle_pages_through_the_fake() {
     let fake = Fake::start();
-    let password = fake.info["password"]
-        .as_str()
-        .expect("password")
-        .to_string();
-    let client = new_client(fake.config(&password).as_bytes()).expect("client");
+    let client = fake.client();
     for batch in 0..2 {
         let records: Vec<Value> = (0..125)
             .map(|i| json!({"Name": format!("FfiPaging {batch}-{i:03}")}))
@@ -539,10 +545,7 @@ fn handles_may_move_between_threads() {
     is_send::<sfclient::Client>();
 
     let fake = Fake::start();
-    let password = fake.info["password"]
-        .as_str()
-        .expect("password")
-        .to_string();
+    let password = fake.password();
     let mut handles = Vec::new();
     for _ in 0..2 {
         let client = new_client(fake.config(&password).as_bytes()).expect("client") as usize;
