@@ -269,6 +269,22 @@ $Kernel::OM->Get('Kernel::Config')->Set(
 is( $Companies->{run}->{kind}, 'full', 'a changed Where makes the next run full' );
 like( $Companies->{run}->{reason}, qr/settings changed/, '... and says so' );
 
+# ------------------------------------------------------------ a mirror of another org
+# (e.g. left behind by a test against a fake org) is never built on.
+{
+    my $Mirror = "$OTRS{A}->{Home}/var/salesforce-sync/companies.mirror";
+    open my $In, '<', $Mirror or die "$Mirror: $!";    ## no critic
+    my @Lines = <$In>;
+    close $In;
+    $Lines[0] =~ s{"org":"[^"]*"}{"org":"00D000000000000OTHER"};
+    open my $Out, '>', $Mirror or die "$Mirror: $!";    ## no critic
+    print {$Out} @Lines;
+    close $Out;
+    ( undef, $Companies ) = $Run->( 'A', 'SyncCompanies' );
+    is( $Companies->{run}->{kind}, 'full', 'a mirror of another org makes the run full' );
+    like( $Companies->{run}->{reason}, qr/another Salesforce org/, '... and says so' );
+}
+
 # ------------------------------------------------------------ options
 ( $Exit, $Companies ) = $Run->( 'A', 'SyncCompanies', '--full', '--incremental' );
 isnt( $Exit, 0, '--full with --incremental is refused' );

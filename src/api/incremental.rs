@@ -117,7 +117,7 @@ const RELATIONS_FOLLOW: &str = r#"{"relations_follow": true}"#;
 
 /// Reads the mirror at `path` made with `soql`; `Err` says why it cannot
 /// be used (the run is then a full one).
-pub fn load(path: &Path, soql: &str) -> std::result::Result<Mirror, String> {
+pub fn load(path: &Path, org: &str, soql: &str) -> std::result::Result<Mirror, String> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -134,6 +134,11 @@ pub fn load(path: &Path, soql: &str) -> std::result::Result<Mirror, String> {
         .ok_or_else(|| unreadable("no header"))?;
     if header["format"].as_u64() != Some(FORMAT) {
         return Err(unreadable("unknown format"));
+    }
+    // A mirror of another org (e.g. left by a test against a fake org) is
+    // never built on: its records would look deleted from this one.
+    if header["org"].as_str() != Some(org) {
+        return Err("the mirror was made for another Salesforce org".into());
     }
     if header["soql"].as_str() != Some(soql) {
         return Err("the sync settings changed since the last full run (fields or Where)".into());
@@ -173,7 +178,13 @@ pub struct MirrorWriter {
 }
 
 impl MirrorWriter {
-    pub fn create(path: &Path, soql: &str, watermark: i64, full_at: i64) -> Result<MirrorWriter> {
+    pub fn create(
+        path: &Path,
+        org: &str,
+        soql: &str,
+        watermark: i64,
+        full_at: i64,
+    ) -> Result<MirrorWriter> {
         let file = File::create(path).map_err(|e| io_error(path, e))?;
         let mut w = MirrorWriter {
             path: path.to_path_buf(),
@@ -181,6 +192,7 @@ impl MirrorWriter {
         };
         let header = json!({
             "format": FORMAT,
+            "org": org,
             "soql": soql,
             "watermark": epoch_to_sf_datetime(watermark),
             "full_at": epoch_to_sf_datetime(full_at),
@@ -219,6 +231,15 @@ fn io_error(path: &Path, e: std::io::Error) -> Error {
             path.display()
         ),
     )
+}
+
+/// The id of the org the client is signed in to ("" when the source cannot
+/// say, e.g. a scripted one).
+pub fn org_id(sf: &mut dyn RecordSource) -> Result<String> {
+    Ok(sf.call("session", &json!({}))?["org_id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string())
 }
 
 /// Salesforce's clock now, in seconds since 1970.
@@ -370,23 +391,28 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("sf-mirror-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("companies.mirror");
-        let mut w = MirrorWriter::create(&path, "SELECT Id FROM Account", 1000, 900).unwrap();
+        let mut w =
+            MirrorWriter::create(&path, "00Dx", "SELECT Id FROM Account", 1000, 900).unwrap();
         w.line(r#"{"Id":"001B"}"#).unwrap();
         w.line(r#"{"Id":"001A"}"#).unwrap();
         w.relations_follow().unwrap();
         w.line(r#"{"Id":"07k1","ContactId":"003A","AccountId":"001A"}"#)
             .unwrap();
         w.finish().unwrap();
-        let m = load(&path, "SELECT Id FROM Account").unwrap();
+        let m = load(&path, "00Dx", "SELECT Id FROM Account").unwrap();
         assert_eq!((m.watermark, m.full_at), (1000, 900));
         assert_eq!(m.records.keys().collect::<Vec<_>>(), ["001A", "001B"]);
         assert_eq!(m.relations.keys().collect::<Vec<_>>(), ["07k1"]);
-        let why = load(&path, "SELECT Id, Name FROM Account").err().unwrap();
+        let why = load(&path, "00Dx", "SELECT Id, Name FROM Account")
+            .err()
+            .unwrap();
         assert!(why.contains("settings changed"), "{why}");
-        let why = load(&dir.join("none"), "x").err().unwrap();
+        let why = load(&path, "00Dy", "SELECT Id FROM Account").err().unwrap();
+        assert!(why.contains("another Salesforce org"), "{why}");
+        let why = load(&dir.join("none"), "00Dx", "x").err().unwrap();
         assert!(why.contains("no earlier full run"), "{why}");
-        std::fs::write(&path, "{\"format\": 1, \"soql\": \"x\"}\n").unwrap();
-        assert!(load(&path, "x").err().unwrap().contains("unreadable"));
+        std::fs::write(&path, "{\"format\": 1, \"org\": \"o\", \"soql\": \"x\"}\n").unwrap();
+        assert!(load(&path, "o", "x").err().unwrap().contains("unreadable"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -257,20 +257,23 @@ fn fetch_for_run(
     req: &RunRequest,
 ) -> Result<Fetched> {
     let now = incremental::server_time(sf)?;
+    let org = incremental::org_id(sf)?;
     let next = req.next_path();
-    let reason = match incremental::load(&req.mirror, soql) {
+    let reason = match incremental::load(&req.mirror, &org, soql) {
         Err(why) => why,
         Ok(mirror) => match incremental::full_reason(spec, req, &mirror, now) {
             Some(why) => why,
-            None => match fetch_changes(sf, spec, soql, mirror, now, &next).inspect_err(|_| {
-                let _ = std::fs::remove_file(&next);
-            })? {
+            None => match fetch_changes(sf, spec, (&org, soql), mirror, now, &next).inspect_err(
+                |_| {
+                    let _ = std::fs::remove_file(&next);
+                },
+            )? {
                 Ok(fetched) => return Ok(fetched),
                 Err(why) => why,
             },
         },
     };
-    let writer = MirrorWriter::create(&next, soql, now, now)?;
+    let writer = MirrorWriter::create(&next, &org, soql, now, now)?;
     let mut fetched = fetch_full(sf, spec, soql, Some(writer)).inspect_err(|_| {
         // Half a mirror is no mirror.
         let _ = std::fs::remove_file(&next);
@@ -290,7 +293,7 @@ fn fetch_for_run(
 fn fetch_changes(
     sf: &mut dyn RecordSource,
     spec: &Spec,
-    soql: &str,
+    (org, soql): (&str, &str),
     mirror: Mirror,
     now: i64,
     next: &std::path::Path,
@@ -400,7 +403,7 @@ fn fetch_changes(
         }
     }
 
-    let mut writer = MirrorWriter::create(next, soql, now, mirror.full_at)?;
+    let mut writer = MirrorWriter::create(next, org, soql, now, mirror.full_at)?;
     let mut planned = Vec::with_capacity(records.len());
     for line in records.values() {
         writer.line(line)?;

@@ -283,8 +283,8 @@ sub Configure {
 
 =head2 KeepStateFile()
 
-Remembers the sync's state file of one kind (it is not in the database, so the unit test
-helper does not restore it); L</Stop()> puts it back as it was.
+Remembers the sync's state file and mirror of one kind (they are not in the database, so
+the unit test helper does not restore them); L</Stop()> puts them back as they were.
 
     $FakeObject->KeepStateFile( Kind => 'companies' );    # or 'customers'
 
@@ -293,10 +293,16 @@ helper does not restore it); L</Stop()> puts it back as it was.
 sub KeepStateFile {
     my ( $Self, %Param ) = @_;
 
-    my $File = $Kernel::OM->Get('Kernel::Config')->Get('Home') . "/var/salesforce-sync/$Param{Kind}.json";
-    $Self->{StateFiles}->{$File} = -e $File
-        ? $Kernel::OM->Get('Kernel::System::Main')->FileRead( Location => $File )
-        : undef;
+    # The state file and the mirror of the last applied run (incremental runs).
+    my $Directory = $Kernel::OM->Get('Kernel::Config')->Get('Home') . '/var/salesforce-sync';
+    for my $File ( "$Directory/$Param{Kind}.json", "$Directory/$Param{Kind}.mirror" ) {
+        $Self->{StateFiles}->{$File} = -e $File
+            ? $Kernel::OM->Get('Kernel::System::Main')->FileRead(
+            Location => $File,
+            Mode     => 'binmode',
+            )
+            : undef;
+    }
     return 1;
 }
 
@@ -352,11 +358,13 @@ sub Stop {
             $Kernel::OM->Get('Kernel::System::Main')->FileWrite(
                 Location => $File,
                 Content  => $Content,
+                Mode     => 'binmode',
             );
         }
         else {
             unlink $File;
         }
+        unlink "$File.new";
     }
 
     my $PID = $Self->{PID};
