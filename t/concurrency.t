@@ -142,10 +142,24 @@ for my $Result (@Stopped) {
     is( $Result->{report}->{status}, 'locked', "$Result->{name} (pid $Result->{pid}): JSON status locked" );
     ok( !$Result->{ran}, "$Result->{name} (pid $Result->{pid}): its sync never started" );
 }
-my @Journal = SalesForceTest::Soak->Journal( File => "$Home/otrs-db.json" );
+
+# Every process records its run in the run history (the refused ones as locked); only the
+# one that ran writes OTRS customer data.
+my @Journal = grep { $_->{table} ne 'salesforce_sync_run' }
+    SalesForceTest::Soak->Journal( File => "$Home/otrs-db.json" );
 ok( scalar @Journal, 'the sync that ran wrote records (' . scalar(@Journal) . ' writes)' );
 my %Writers = map { $_->{pid} => 1 } @Journal;
-is_deeply( [ keys %Writers ], [ $Ran[0]->{pid} ], 'only the process that ran wrote anything' );
+is_deeply( [ keys %Writers ], [ $Ran[0]->{pid} ], 'only the process that ran wrote customer data' );
+{
+    my $Shared = JSON::PP->new()->utf8()->decode(
+        do { local $/; open my $FH, '<', "$Home/otrs-db.json" or die $!; <$FH> }
+    );
+    my @Runs = @{ $Shared->{salesforce_sync_run} || [] };
+    is( scalar @Runs, 4, 'the run history holds all four runs' );
+    is( scalar( grep { $_->{status} eq 'locked' && $_->{exit_code} == 2 } @Runs ), 3, '... three of them locked' );
+    my %IDs = map { $_->{id} => 1 } @Runs;
+    is( scalar keys %IDs, 4, '... each with its own id' );
+}
 my $Table = $Ran[0]->{name} eq 'SyncCompanies' ? 'customer_company' : 'customer_user';
 my $Count = $Inserts->( $Table, @Journal );
 is( scalar( grep { $_ != 1 } values %{$Count} ), 0,                'no record inserted twice' );
@@ -171,7 +185,7 @@ is( $Overlap, 0, 'with --wait: no two syncs ran at the same time' );
 my @Waited = grep { ( $_->{report}->{status} // '' ) eq 'ok' } @Results;
 is( scalar @Waited, 4, 'with --wait: every report says ok' );
 
-@Journal = SalesForceTest::Soak->Journal( File => "$Home/otrs-db.json" );
+@Journal = grep { $_->{table} ne 'salesforce_sync_run' } SalesForceTest::Soak->Journal( File => "$Home/otrs-db.json" );
 my @New = @Journal[ $Before .. $#Journal ];
 for my $Kind (qw(SyncCompanies SyncCustomers)) {
     my @Runs = grep { $_->{name} eq $Kind } @Order;

@@ -120,6 +120,7 @@ like( $Output, qr{^ok:\s+the facade and the glue were loaded from the unpacked p
 like( $Output, qr{^ok:\s+glues shipped \(one per Perl ABI\): .*\Q$Key\E}ms, 'the glues shipped are listed' );
 like( $Output, qr{^ok:\s+SalesForce::XS::version\(\) returns \S+}ms,        'version() answers' );
 unlike( $Output, qr{^FAIL}xms, 'no check failed' );
+my $CheckOutput = $Output;
 
 my $Text = Slurp($Package);
 like( $Text, qr{<BuildDate>2023-11-14 22:13:20</BuildDate>}ms,  'BuildDate comes from SOURCE_DATE_EPOCH, in UTC' );
@@ -204,6 +205,49 @@ is(
 isnt( $ExitCode, 0, 'a SOURCE_DATE_EPOCH that is not a number is refused' );
 like( $Output, qr{SOURCE_DATE_EPOCH must be a number}ms, '... with a clear message' );
 
+# the run history table: created on install and on an upgrade from before 6.2.0, dropped on uninstall
+like(
+    $Text,
+    qr{<DatabaseInstall\sType="post">\s*<TableCreate\sName="salesforce_sync_run">.*?</DatabaseInstall>}xms,
+    'DatabaseInstall (post) creates salesforce_sync_run'
+);
+like(
+    $Text,
+    qr{<DatabaseUpgrade\sType="post">\s*<TableCreate\sName="salesforce_sync_run"\sVersion="6\.2\.0">}xms,
+    'DatabaseUpgrade (post) creates it for upgrades from before 6.2.0'
+);
+like(
+    $Text,
+    qr{<DatabaseUninstall\sType="pre">\s*<TableDrop\sName="salesforce_sync_run"/>\s*</DatabaseUninstall>}xms,
+    'DatabaseUninstall (pre) drops it'
+);
+like(
+    $Text, qr{</Filelist>\s*<DatabaseInstall}xms,
+    'the database sections follow the Filelist, as PackageBuild writes them'
+);
+{
+    my ( $Install, $Upgrade ) = map {
+        ( $Text =~ m{<$_\sType="post">\s*(<TableCreate\sName="salesforce_sync_run"[^>]*>.*?</TableCreate>)}xms )[0]
+    } qw(DatabaseInstall DatabaseUpgrade);
+    s{\sVersion="6\.2\.0"}{}xms for $Upgrade;
+    is( $Upgrade, $Install, 'the upgrade creates the same table as the install' );
+    like(
+        $Install, qr{<Column\sAutoIncrement="true"\sName="id"\sPrimaryKey="true"\sRequired="true"\sType="BIGINT"/>}xms,
+        'id is a BIGINT auto increment primary key'
+    );
+    like( $Install, qr{<Column\sName="started"\sRequired="true"\sType="DATE"/>}xms,     'started is a DATE' );
+    like( $Install, qr{<Column\sName="report"\sRequired="false"\sType="LONGBLOB"/>}xms, 'report is a LONGBLOB' );
+    like(
+        $Install, qr{<Index\sName="salesforce_sync_run_started">\s*<IndexColumn\sName="started"/>}xms,
+        'an index on started'
+    );
+}
+like(
+    $CheckOutput,
+    qr{^ok:\s+<DatabaseInstall\sType="post">\sis\svalid\sdatabase\sXML\s\(TableCreate\ssalesforce_sync_run\)}ms,
+    'check-opm checks the database sections'
+);
+
 # ---------------------------------------------------------------- what check-opm catches
 sub CheckCopy {
     my ( $Label, $Content, @Options ) = @_;
@@ -271,6 +315,17 @@ like( $Output, qr{^FAIL:\s+file\sdoc/de/SalesForce\.md:.*Base64}xms, '... naming
 is( $ExitCode, 1, 'check-opm --no-sources fails a package whose glue does not load' );
 like( $Output, qr{^FAIL:\s+the\snative\spart\sdoes\snot\sload}xms, '... saying the native part does not load' );
 
+( $ExitCode, $Output ) = CheckCopy(
+    'database',
+    $Text =~ s{(<TableCreate\sName="salesforce_sync_run")\sVersion="6\.2\.0"}{$1}r,
+);
+is( $ExitCode, 1, 'check-opm fails an upgrade operation without Version' );
+like( $Output, qr{^FAIL:\s+<DatabaseUpgrade\sType="post">\shas\sproblems:.*Version\sis\smissing}xms, '... saying so' );
+like(
+    $Output, qr{^FAIL:\s+elements\sdiffer\sfrom\sthe\s\.sopm:\sDatabaseUpgrade}xms,
+    '... and that it differs from the .sopm'
+);
+
 ( $ExitCode, $Output ) = CheckCopy( 'code', $Text =~ s{(<CodeInstall Type="post">)}{$1 my \$X = ;}r );
 is( $ExitCode, 1, 'check-opm fails a Code block that does not compile' );
 like( $Output, qr{^FAIL:\s+<CodeInstall\sType="post">\scode\sdoes\snot\scompile}xms, '... naming the block' );
@@ -321,9 +376,37 @@ like( $Output, qr{not\sin\sthe\sFilelist.*Kernel/System/SalesForce/Forgotten\.pm
 
 for my $Bad (
     [
-        'database',
+        'database-no-columns',
         '<DatabaseInstall><TableCreate Name="x"></TableCreate></DatabaseInstall>',
-        qr{DatabaseInstall.*not\ssupported}xms
+        qr{<TableCreate>\sin\s<DatabaseInstall>:\sthe\stable\shas\sno\scolumns}xms
+    ],
+    [
+        'database-upgrade-version',
+        '<DatabaseUpgrade><TableDrop Name="x"/></DatabaseUpgrade>',
+        qr{<TableDrop>\sin\s<DatabaseUpgrade>:\sVersion\sis\smissing}xms
+    ],
+    [
+        'database-long-name',
+        '<DatabaseInstall Type="pre"><TableCreate Name="salesforce_sync_run_history_entries">'
+            . '<Column Name="id" Required="true" Type="INTEGER"/></TableCreate></DatabaseInstall>',
+        qr{salesforce_sync_run_history_entries'\sis\slonger\sthan\s30\scharacters}xms
+    ],
+    [
+        'database-reserved',
+        '<DatabaseInstall Type="pre"><TableCreate Name="x"><Column Name="trigger" Required="true" Type="VARCHAR"'
+            . ' Size="10"/></TableCreate></DatabaseInstall>',
+        qr{Name\s'trigger'\sis\san\sSQL\sreserved\sword}xms
+    ],
+    [
+        'database-type',
+        '<DatabaseInstall Type="pre"><TableCreate Name="x"><Column Name="y" Required="true" Type="TEXT"/>'
+            . '</TableCreate></DatabaseInstall>',
+        qr{column\s'y':\sType\s'TEXT'\sis\snot\sone\sof}xms
+    ],
+    [
+        'database-twice',
+        '<DatabaseInstall><TableDrop Name="x"/></DatabaseInstall>',
+        qr{<DatabaseInstall\sType="post">\smay\sappear\sonly\sonce}xms
     ],
     [ 'unknown',   '<Vendorr>x</Vendorr>',                       qr{unknown\selement\s<Vendorr>}xms ],
     [ 'builddate', '<BuildDate>2020-01-01 00:00:00</BuildDate>', qr{<BuildDate>\sis\swritten\sby\sthe\sbuild}xms ],
@@ -607,6 +690,10 @@ for my $Location ( keys %Native ) {
     like(
         $Log->{Entries}->[0]->{Message}, qr{Customer\scompanies\sand\scustomer\susers\screated\sby\sthe\ssync\sstay}xms,
         '... and says that customer data stays'
+    );
+    like(
+        $Log->{Entries}->[0]->{Message}, qr{run\shistory\s\(the\stable\ssalesforce_sync_run.*\)\sis\sdropped}xms,
+        '... and that the run history is dropped'
     );
 }
 

@@ -220,6 +220,7 @@ my %Defaults = (
     'SalesForceModule::RevalidateManual'             => '0',
     'SalesForceModule::Companies::DeleteOld'         => '00*',
     'SalesForceModule::Customers::DefaultCustomerID' => '1',
+    'SalesForceModule::RunHistory::RetentionDays'    => '90',
 );
 for my $Name ( sort keys %Defaults ) {
     ok( $Setting{$Name}, "setting $Name present" ) or next;

@@ -236,8 +236,9 @@ sub CodeReinstall {
 =head2 CodeUninstall()
 
 Before uninstall: removes nothing itself. The package manager removes the
-package's files and settings; customer companies, customer users, their
-memberships and the C<customer_ids> column stay. Logs that.
+package's files and settings, and its C<DatabaseUninstall> drops the run
+history (table C<salesforce_sync_run>); customer companies, customer users,
+their memberships and the C<customer_ids> column stay. Logs that.
 
     $SetupObject->CodeUninstall();
 
@@ -248,7 +249,8 @@ sub CodeUninstall {
 
     $Self->_Notice(
         "Uninstalling $PackageName: its files and settings (including the Salesforce credentials) "
-            . 'are removed. Customer companies and customer users created by the sync stay, with their '
+            . 'are removed, and the run history (the table salesforce_sync_run: every recorded sync run with its '
+            . 'report) is dropped. Customer companies and customer users created by the sync stay, with their '
             . 'memberships; the column customer_user.customer_ids (if an earlier version added it) stays too, '
             . 'and so does var/salesforce-sync/ (which records the sync set invalid; delete it by hand if you '
             . 'do not reinstall).'

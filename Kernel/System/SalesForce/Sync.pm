@@ -35,6 +35,7 @@ our @ObjectDependencies = (
     'Kernel::System::Main',
     'Kernel::System::PID',
     'Kernel::System::SalesForce',
+    'Kernel::System::SalesForce::RunHistory',
     'Kernel::System::Ticket',
 );
 
@@ -95,6 +96,9 @@ sub new {
 =head2 Sync()
 
 Runs one sync: settings, OTRS state, plan, apply (unless C<DryRun>), state file.
+Every run, dry or real, applied or not, is recorded in the run history
+(L<Kernel::System::SalesForce::RunHistory>), which then drops the runs older than
+its retention; a failure to record is logged and changes nothing of the run.
 
     my $Report = $SyncObject->Sync(
         Kind       => 'companies',           # or 'customers'
@@ -107,6 +111,8 @@ Runs one sync: settings, OTRS state, plan, apply (unless C<DryRun>), state file.
         SalesForce => { SF_AUTHUSER => .. }, # optional: constructor overrides of Kernel::System::SalesForce
         UserID     => 1,                     # optional, default 1
         Progress   => sub { my %P = @_; },   # optional: called with Stage, Done, Total, Seconds
+        Trigger    => 'console',             # optional: what ran it, for the run history:
+                                             #   console | cron | screen | api (default)
     );
 
 Returns a report (never undef):
@@ -157,6 +163,12 @@ sub Sync {
         my (%Result) = @_;
         $Report->{$_} = $Result{$_} for sort keys %Result;
         $Report->{seconds} = sprintf( '%.1f', Time::HiRes::time() - $Start ) + 0;
+        $Self->_RunRecord(
+            Report  => $Report,
+            Trigger => $Param{Trigger},
+            Started => $Start,
+            UserID  => $Param{UserID},
+        );
         return $Report;
     };
 
@@ -328,6 +340,36 @@ sub Sync {
 =begin Internal:
 
 =cut
+
+# Records the run in the run history and drops the runs past the retention. Never
+# fails the run: an error (no table, a database error, even a die) is logged.
+sub _RunRecord {
+    my ( $Self, %Param ) = @_;
+
+    my $Trigger = $Param{Trigger} // 'api';
+    my $RunID   = eval {
+        my $RunHistoryObject = $Kernel::OM->Get('Kernel::System::SalesForce::RunHistory');
+        my $ID               = $RunHistoryObject->RunAdd(
+            Report  => $Param{Report},
+            Trigger => $Trigger,
+            Started => $Param{Started},
+            UserID  => $Param{UserID} || 1,
+        );
+        $RunHistoryObject->RunCleanup() if $ID;
+        $ID;
+    };
+    if ( !$RunID ) {
+        my $Error = $@ || '';
+        $Error =~ s{\s+\z}{}smx;
+        $Kernel::OM->Get('Kernel::System::Log')->Log(
+            Priority => 'error',
+            Message  => 'SalesForce sync: the run could not be recorded in the run history (table '
+                . 'salesforce_sync_run); the sync itself is not affected.' . ( $Error ? " $Error" : '' ),
+        );
+    }
+
+    return $RunID;
+}
 
 sub _ErrorText {
     my ($Error) = @_;

@@ -19,6 +19,8 @@ our $ObjectManagerDisabled = 1;
 
 our @ObjectDependencies = (
     'Kernel::System::JSON',
+    'Kernel::System::Log',
+    'Kernel::System::SalesForce::RunHistory',
     'Kernel::System::SalesForce::Sync',
 );
 
@@ -46,6 +48,11 @@ Exit codes (also in C<--help>):
     2  refused: the cleanup would touch more than SalesForceModule::Cleanup::MaxSharePercent
        of the synced records (run again with --force), or another sync is running (--wait)
     3  nothing was done: Salesforce could not be read (login or fetch failed)
+
+Every run is recorded in the run history (L<Kernel::System::SalesForce::RunHistory>),
+with the trigger C<cron> when the OTRS daemon runs the command as a cron task
+(see L</RunTrigger()>) and C<console> otherwise; a run refused because another
+sync is running is recorded too (status C<locked>).
 
 =cut
 
@@ -271,16 +278,16 @@ sub Run {
         }
         if ( !$Locked ) {
             $Self->PrintError($Message);
+            my %Locked = (
+                kind      => $Kind,
+                status    => 'locked',
+                exit_code => Kernel::System::SalesForce::Sync::ExitRefused(),
+                message   => $Message,
+            );
             if ($JSONOutput) {
-                $Self->_PrintJSON(
-                    {
-                        kind      => $Kind,
-                        status    => 'locked',
-                        exit_code => Kernel::System::SalesForce::Sync::ExitRefused(),
-                        message   => $Message,
-                    }
-                );
+                $Self->_PrintJSON( \%Locked );
             }
+            $Self->_RecordLocked( Report => \%Locked );
             return Kernel::System::SalesForce::Sync::ExitRefused();
         }
     }
@@ -336,6 +343,7 @@ sub Run {
         ValidData  => $Self->GetOption('valid-data'),
         SalesForce => \%SalesForce,
         Progress   => $Progress,
+        Trigger    => $Self->RunTrigger(),
     );
     $SyncObject->LockRelease();
 
@@ -353,6 +361,38 @@ sub Run {
     return $Self->ExitCodeOk()    if $ExitCode == Kernel::System::SalesForce::Sync::ExitOk();
     return $Self->ExitCodeError() if $ExitCode == Kernel::System::SalesForce::Sync::ExitFailed();
     return $ExitCode;
+}
+
+=head2 RunTrigger()
+
+What runs the command, for the run history: C<cron> when the OTRS daemon runs
+it as a cron task, else C<console>.
+
+    my $Trigger = $CommandObject->RunTrigger();
+
+A cron task runs a command in a child of the daemon's task worker, whose
+handler C<Kernel::System::Daemon::DaemonModules::SchedulerTaskWorker::Cron>
+calls C<Execute()> (the cron task's C<Function>) directly, in the same process,
+without C<bin/otrs.Console.pl>. So the command is a cron run when that handler
+is among its callers, or (as a second sign) when the process is the daemon,
+F<bin/otrs.Daemon.pl> (F<znuny.Daemon.pl>), which the task worker's children
+inherit as C<$0>. An C<otrs.Console.pl> run shows neither. The task's
+C<--quiet> changes nothing of this.
+
+=cut
+
+sub RunTrigger {
+    my ( $Self, %Param ) = @_;
+
+    my $Level = 0;
+    FRAME:
+    while ( my ($Package) = caller $Level++ ) {
+        return 'cron' if $Package eq 'Kernel::System::Daemon::DaemonModules::SchedulerTaskWorker::Cron';
+        last FRAME    if $Level > 200;
+    }
+    return 'cron' if ( $0 // '' ) =~ m{ (?: \A | / ) (?: otrs | znuny ) \.Daemon\.pl \z }xms;
+
+    return 'console';
 }
 
 =head2 PostRun()
@@ -375,6 +415,37 @@ sub PostRun {
 =begin Internal:
 
 =cut
+
+# A run that did not start because another sync holds the lock is recorded too.
+sub _RecordLocked {
+    my ( $Self, %Param ) = @_;
+
+    my $Report = {
+        %{ $Param{Report} },
+        dry_run => 0,
+        counts  => {
+            map { $_ => 0 }
+                qw(created updated unchanged invalidated deleted skipped failed memberships_added memberships_removed)
+        },
+        skipped => [],
+        failed  => [],
+        seconds => 0,
+    };
+    my $RunID = eval {
+        $Kernel::OM->Get('Kernel::System::SalesForce::RunHistory')->RunAdd(
+            Report  => $Report,
+            Trigger => $Self->RunTrigger(),
+        );
+    };
+    if ( !$RunID ) {
+        $Kernel::OM->Get('Kernel::System::Log')->Log(
+            Priority => 'error',
+            Message  => 'SalesForce sync: the refused run could not be recorded in the run history '
+                . '(table salesforce_sync_run).' . ( $@ ? " $@" : '' ),
+        );
+    }
+    return $RunID;
+}
 
 sub _PrintJSON {
     my ( $Self, $Data ) = @_;

@@ -10,11 +10,18 @@ package Kernel::System::DB;
 
 # CI stand-in for the OTRS 6 database layer. It holds the few tables the
 # sync reads (customer_company, customer_user, customer_user_customer,
-# customer_preferences, ticket) as in-memory rows and answers the small SQL
-# subset the sync issues:
+# customer_preferences, ticket) and the package's run history
+# (salesforce_sync_run) as in-memory rows and answers the small SQL subset the
+# sync and Kernel::System::SalesForce::RunHistory issue:
 #
-#   SELECT [DISTINCT] col, col, ... FROM table [WHERE col = ?] [ORDER BY col]
+#   SELECT [DISTINCT] col, col, ... FROM table [WHERE col = ?] [ORDER BY col [ASC|DESC], ...]
+#   SELECT COUNT(*) FROM table [WHERE col = ?]
+#   INSERT INTO table (col, col, ...) VALUES (?, ?, ...)     (every value bound)
 #   DELETE FROM table WHERE col = ?
+#   DELETE FROM table WHERE col < ?
+#
+# Prepare's Limit and Start behave as in OTRS (Start skips rows only with a
+# Limit), so a statement must never carry a LIMIT of its own.
 #
 # Anything else is logged as an error and fails, like a DB error would.
 # The CustomerCompany/CustomerUser stand-ins keep their rows here (through
@@ -30,8 +37,39 @@ our @ObjectDependencies = (
 );
 
 my %UniqueKeys = (
-    customer_company => [ [ 'customer_id', 'customer_company_pkey' ], [ 'name', 'customer_company_name' ] ],
-    customer_user    => [ [ 'login',       'customer_user_login' ] ],
+    customer_company    => [ [ 'customer_id', 'customer_company_pkey' ], [ 'name', 'customer_company_name' ] ],
+    customer_user       => [ [ 'login',       'customer_user_login' ] ],
+    salesforce_sync_run => [ [ 'id',          'salesforce_sync_run_pkey' ], [ 'run_key', 'salesforce_sync_run_key' ] ],
+);
+
+# Tables whose id column the database numbers (AutoIncrement in the schema XML).
+my %AutoIncrement = (
+    salesforce_sync_run => 'id',
+);
+
+# Column types checked on INSERT (as PostgreSQL would refuse a value): the run history's,
+# as the .sopm's TableCreate declares them.
+my %ColumnTypes = (
+    salesforce_sync_run => {
+        id          => 'BIGINT',
+        run_key     => 'VARCHAR(40)',
+        kind        => 'VARCHAR(20)',
+        run_trigger => 'VARCHAR(20)',
+        dry_run     => 'SMALLINT',
+        run_kind    => 'VARCHAR(20)',
+        status      => 'VARCHAR(20)',
+        exit_code   => 'SMALLINT',
+        message     => 'VARCHAR(250)',
+        started     => 'DATE',
+        duration_ms => 'BIGINT',
+        api_calls   => 'INTEGER',
+        (
+            map { $_ => 'INTEGER' }
+                qw(created updated unchanged invalidated deleted skipped failed members_added members_removed)
+        ),
+        report    => 'LONGBLOB',
+        create_by => 'INTEGER',
+    },
 );
 
 sub new {
@@ -44,6 +82,7 @@ sub new {
             customer_user_customer => [],
             customer_preferences   => [],
             ticket                 => [],
+            salesforce_sync_run    => [],
         },
         Cursor       => [],
         QueryLog     => [],
@@ -95,7 +134,7 @@ sub Prepare {
     my $Match = $SQL =~ m{
         \A SELECT \s+ (DISTINCT \s+)? (.+?) \s+ FROM \s+ (\w+)
         (?: \s+ WHERE \s+ (\w+) \s* = \s* \? )?
-        (?: \s+ ORDER \s+ BY \s+ (\w+) )?
+        (?: \s+ ORDER \s+ BY \s+ ( \w+ (?: \s+ (?: ASC | DESC ) )? (?: \s* , \s* \w+ (?: \s+ (?: ASC | DESC ) )? )* ) )?
         \z
     }smxi;
     if ( !$Match ) {
@@ -105,7 +144,7 @@ sub Prepare {
         );
         return;
     }
-    my ( $Distinct, $ColumnList, $Table, $WhereColumn, $OrderColumn ) = ( $1, $2, lc $3, $4, $5 );
+    my ( $Distinct, $ColumnList, $Table, $WhereColumn, $OrderList ) = ( $1, $2, lc $3, $4, $5 );
     my $Rows = $Self->{Tables}->{$Table};
     if ( !$Rows ) {
         $LogObject->Log(
@@ -115,14 +154,37 @@ sub Prepare {
         return;
     }
     my @Columns = map { my $C = $_; $C =~ s{^\s+|\s+$}{}smxg; lc $C } split m{,}, $ColumnList;
+    my $Count   = @Columns == 1 && $Columns[0] =~ m{\A COUNT \s* \( \s* \* \s* \) \z}smxi;
+    if ( $Count && ( $Distinct || $OrderList ) ) {
+        $LogObject->Log(
+            Priority => 'error',
+            Message  => "Stand-in DB does not understand this statement, SQL: '$Param{SQL}'",
+        );
+        return;
+    }
 
     my @Selected = @{$Rows};
     if ($WhereColumn) {
         my $Value = $Bind[0];
         @Selected = grep { defined $_->{ lc $WhereColumn } && $_->{ lc $WhereColumn } eq $Value } @Selected;
     }
-    if ($OrderColumn) {
-        @Selected = sort { ( $a->{ lc $OrderColumn } // '' ) cmp( $b->{ lc $OrderColumn } // '' ) } @Selected;
+    if ($OrderList) {
+        my @Order = map { [ lc $_->[0], uc( $_->[1] // 'ASC' ) eq 'DESC' ? -1 : 1 ] }
+            map { [ split m{\s+}smx ] } map {s{^\s+|\s+$}{}smxgr} split m{,}, $OrderList;
+        for my $Order (@Order) {
+            if ( !exists $Self->_ColumnsOf($Table)->{ $Order->[0] } ) {
+                $LogObject->Log(
+                    Priority => 'error',
+                    Message  => "column \"$Order->[0]\" does not exist, SQL: '$Param{SQL}'",
+                );
+                return;
+            }
+        }
+        @Selected = sort { _CompareRows( $a, $b, \@Order ) } @Selected;
+    }
+    if ($Count) {
+        $Self->{Cursor} = [ [ scalar @Selected ] ];
+        return 1;
     }
 
     my @Result;
@@ -144,7 +206,7 @@ sub Prepare {
         }
         push @Result, \@Values;
     }
-    if ( $Param{Start} ) {
+    if ( $Param{Start} && $Param{Limit} ) {
         splice @Result, 0, $Param{Start};
     }
     if ( $Param{Limit} && @Result > $Param{Limit} ) {
@@ -200,6 +262,38 @@ sub Do {
         return $Self->_Savepoint( uc $1, $2, $Param{SQL} );
     }
     return if $Self->_Aborted( $Param{SQL} );
+    if ( $SQL =~ m{\A INSERT \s+ INTO \s+ (\w+) \s* \( ([\w\s,]+) \) \s* VALUES \s* \( ([\s?,]+) \) \z}smxi ) {
+        my ( $Table, $ColumnList, $Values ) = ( lc $1, $2, $3 );
+        my @Columns      = map {lc} grep {length} split m{[\s,]+}smx, $ColumnList;
+        my $Placeholders = () = $Values =~ m{\?}smxg;
+        if ( $Placeholders != @Columns || $Placeholders != @Bind ) {
+            return $Self->_DBError(
+                scalar(@Columns) . ' columns, ' . $Placeholders . ' values and ' . scalar(@Bind) . ' bound values',
+                $Param{SQL}
+            );
+        }
+        if ( !$Self->{Tables}->{$Table} ) {
+            return $Self->_DBError( "relation \"$Table\" does not exist", $Param{SQL} );
+        }
+        my %Row;
+        @Row{@Columns} = @Bind;
+        return $Self->_InsertRow( $Table, \%Row, $Param{SQL} );
+    }
+    if ( $SQL =~ m{\A DELETE \s+ FROM \s+ (\w+) \s+ WHERE \s+ (\w+) \s* < \s* \? \z}smxi ) {
+        my ( $Table, $Column ) = ( lc $1, lc $2 );
+        my $Rows = $Self->{Tables}->{$Table};
+        if ( !$Rows ) {
+            return $Self->_DBError( "relation \"$Table\" does not exist", $Param{SQL} );
+        }
+        if ( !exists $Self->_ColumnsOf($Table)->{$Column} ) {
+            return $Self->_DBError( "column \"$Column\" does not exist", $Param{SQL} );
+        }
+        my $Before = $Bind[0];
+        return $Self->StandInDelete(
+            Table => $Table,
+            Where => sub { defined $_[0]->{$Column} && _Compare( $_[0]->{$Column}, $Before ) < 0 },
+        );
+    }
     if ( $SQL =~ m{\A DELETE \s+ FROM \s+ (\w+) \s+ WHERE \s+ (\w+) \s* = \s* \? \z}smxi ) {
         my ( $Table, $Column ) = ( lc $1, lc $2 );
         my $Rows = $Self->{Tables}->{$Table};
@@ -212,7 +306,7 @@ sub Do {
         }
         $Self->_Journal( $Rows, [ @{$Rows} ] );
         @{$Rows} = grep { !( defined $_->{$Column} && $_->{$Column} eq $Bind[0] ) } @{$Rows};
-        $Self->{StandInWrites}++;
+        $Self->_CountWrite($Table);
         return 1;
     }
     $LogObject->Log(
@@ -256,6 +350,21 @@ sub StandInInsert {
     my $SQL   = "INSERT INTO $Table (" . join( ', ', sort keys %{$Row} ) . ') VALUES (...)';
     return if $Self->_Aborted($SQL);
 
+    # The database numbers an AutoIncrement id: one above every id it handed out (here: the
+    # highest in the table, so processes sharing the tables never hand out the same id).
+    if ( my $Key = $AutoIncrement{$Table} ) {
+        if ( defined $Row->{$Key} ) {
+            return $Self->_DBError( "the stand-in numbers $Table.$Key itself; do not insert it", $SQL );
+        }
+        my ($Highest) = sort { $b <=> $a } map { $_->{$Key} // 0 } @{ $Self->{Tables}->{$Table} };
+        $Highest = $Self->{Sequences}->{$Table} if ( $Self->{Sequences}->{$Table} // 0 ) > ( $Highest // 0 );
+        $Row     = {
+            %{$Row},
+            $Key => ( $Highest // 0 ) + 1,
+        };
+        $Self->{Sequences}->{$Table} = $Row->{$Key};
+    }
+
     for my $Column ( sort keys %{ $Self->_NotNull($Table) } ) {
         if ( !defined $Row->{$Column} ) {
             return $Self->_DBError(
@@ -274,7 +383,7 @@ sub StandInInsert {
     my $Rows = $Self->{Tables}->{$Table};
     $Self->_Journal( $Rows, undef );    # undo: pop
     push @{$Rows}, {%$Row};
-    $Self->{StandInWrites}++;
+    $Self->_CountWrite($Table);
     return 1;
 }
 
@@ -311,7 +420,7 @@ sub StandInUpdate {
         $Self->_Journal( $Row, {%$Row} );
         %{$Row} = ( %{$Row}, %{$Set} );
     }
-    $Self->{StandInWrites}++;
+    $Self->_CountWrite($Table);
     return 1;
 }
 
@@ -322,8 +431,70 @@ sub StandInDelete {
     return if $Self->_Aborted("DELETE FROM $Param{Table} WHERE ...");
     $Self->_Journal( $Rows, [ @{$Rows} ] );
     @{$Rows} = grep { !$Param{Where}->($_) } @{$Rows};
-    $Self->{StandInWrites}++;
+    $Self->_CountWrite( $Param{Table} );
     return 1;
+}
+
+# StandInWrites counts the writes to OTRS's own tables (what tests mean by "nothing reached
+# OTRS"); writes to the package's run history are counted apart, in StandInRunHistoryWrites.
+sub _CountWrite {
+    my ( $Self, $Table ) = @_;
+
+    $Self->{ $Table eq 'salesforce_sync_run' ? 'StandInRunHistoryWrites' : 'StandInWrites' }++;
+    return;
+}
+
+# INSERT of one bound row: columns and types here, NOT NULL, unique keys and an
+# AutoIncrement id in StandInInsert.
+sub _InsertRow {
+    my ( $Self, $Table, $Row, $SQL ) = @_;
+
+    return if $Self->_Aborted($SQL);
+    my $Columns = $Self->_ColumnsOf($Table);
+    for my $Column ( sort keys %{$Row} ) {
+        if ( !$Columns->{$Column} ) {
+            return $Self->_DBError( "column \"$Column\" of relation \"$Table\" does not exist", $SQL );
+        }
+    }
+    my $Types = $ColumnTypes{$Table} || {};
+    for my $Column ( sort keys %{$Row} ) {
+        my ( $Type, $Value ) = ( $Types->{$Column} // '', $Row->{$Column} );
+        next if !defined $Value;
+        if ( $Type =~ m{INT\z}smx && $Value !~ m{\A -? [0-9]+ \z}smx ) {
+            return $Self->_DBError( "invalid input syntax for type integer: \"$Value\" (column $Column)", $SQL );
+        }
+        if ( $Type eq 'DATE' && $Value !~ m{\A [0-9]{4}-[0-9]{2}-[0-9]{2} \s [0-9]{2}:[0-9]{2}:[0-9]{2} \z}smx ) {
+            return $Self->_DBError( "invalid input syntax for type timestamp: \"$Value\" (column $Column)", $SQL );
+        }
+        if ( $Type =~ m{\A VARCHAR \( ([0-9]+) \) \z}smx && length $Value > $1 ) {
+            return $Self->_DBError( "value too long for type character varying($1) (column $Column)", $SQL );
+        }
+    }
+    return $Self->StandInInsert(
+        Table => $Table,
+        Row   => $Row,
+    );
+}
+
+sub _CompareRows {
+    my ( $RowA, $RowB, $Order ) = @_;
+
+    for my $Item ( @{$Order} ) {
+        my ( $Column, $Direction ) = @{$Item};
+        my $Cmp = _Compare( $RowA->{$Column}, $RowB->{$Column} );
+        return $Direction * $Cmp if $Cmp;
+    }
+    return 0;
+}
+
+# Numbers as numbers, everything else as text (timestamps compare as their strings); NULL first.
+sub _Compare {
+    my ( $ValueA, $ValueB ) = @_;
+
+    return ( defined $ValueA ? 1 : 0 ) <=> ( defined $ValueB ? 1 : 0 ) if !defined $ValueA || !defined $ValueB;
+    my $Number = qr{\A -? [0-9]+ (?: \.[0-9]+ )? \z}smx;
+    return $ValueA <=> $ValueB if $ValueA =~ $Number && $ValueB =~ $Number;
+    return $ValueA cmp $ValueB;
 }
 
 sub _NotNull {
@@ -335,6 +506,10 @@ sub _NotNull {
             qw(login email customer_id first_name last_name valid_id create_time change_time create_by change_by)
         ],
         customer_user_customer => [qw(user_id customer_id)],
+        salesforce_sync_run    => [
+            qw(id run_key kind run_trigger dry_run status exit_code started duration_ms created updated unchanged
+                invalidated deleted skipped failed members_added members_removed create_by)
+        ],
     );
     return { map { $_ => 1 } @{ $NotNull{$Table} || [] } };
 }
@@ -353,6 +528,7 @@ sub _ColumnsOf {
         customer_user_customer => [qw(user_id customer_id create_time create_by change_time change_by)],
         customer_preferences   => [qw(user_id preferences_key preferences_value)],
         ticket                 => [qw(id tn customer_id customer_user_id archive_flag)],
+        salesforce_sync_run    => [ sort keys %{ $ColumnTypes{salesforce_sync_run} } ],
     );
     return { map { $_ => 1 } @{ $Columns{$Table} || [] } };
 }
