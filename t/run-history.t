@@ -289,8 +289,10 @@ my $MakeReport = sub {
     # The SQL works on PostgreSQL, MySQL/MariaDB (ANSI_QUOTES) and Oracle.
     my @Statements = grep {m{salesforce_sync_run}} @{ $DBObject->{QueryLog} };
     ok( scalar @Statements, 'the statements were logged' );
-    is_deeply( [ grep {m{\bLIMIT\b|\bOFFSET\b|\bTOP\b|ROWNUM}i} @Statements ],
-        [], 'no LIMIT in any statement (Prepare Limit/Start)' );
+    is_deeply(
+        [ grep {m{\bLIMIT\b|\bOFFSET\b|\bTOP\b|ROWNUM}i} @Statements ],
+        [], 'no LIMIT in any statement (Prepare Limit/Start)'
+    );
     is_deeply( [ grep {m{["'`]}} @Statements ], [], 'no quoted literal or identifier: every value is bound' );
     is_deeply( [ grep {m{NOW\(|CURRENT_TIMESTAMP|SYSDATE}i} @Statements ], [], 'no database date function' );
 }
