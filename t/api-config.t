@@ -554,6 +554,18 @@ SKIP: {
     );
 }
 
+# --- ConfigurationWarnings( Quiet => 1 ): a client that cannot be made is a notice, not an error ---
+SKIP: {
+    skip 'SalesForce::XS not built', 3 if !XSAvailable();
+
+    my $SalesForceObject = $Setup->( Settings => { 'SalesForceModule::CAFile' => '/nonexistent/ca.pem' } );
+    my @Warnings         = $SalesForceObject->ConfigurationWarnings( Quiet => 1 );
+    is( scalar @Warnings, 0, 'quiet: no client, no warnings' );
+    my $LogObject = $Kernel::OM->Get('Kernel::System::Log');
+    is( $LogObject->GetLogEntry( Type => 'error' ), '', 'quiet: nothing logged as an error' );
+    like( $LogObject->GetLogEntry( Type => 'notice' ), qr/CAFile.*cannot be read/, 'quiet: the reason is a notice' );
+}
+
 # --- a real client against a closed port: the error is logged without secrets ---
 my @Texts;
 SKIP: {

@@ -1309,15 +1309,21 @@ sub GetErrorDetails {
 New. What the client's check of the settings replaced or doubts, each naming the
 setting to change (e.g. a retired API version, replaced by the current default).
 Sends nothing to Salesforce. Returns the list (empty when all is well), or nothing
-when no client can be made (the reason is logged).
+when no client can be made (the reason is logged; with C<Quiet> as a notice, not
+an error).
 
-    my @Warnings = $SalesForceObject->ConfigurationWarnings();
+    my @Warnings = $SalesForceObject->ConfigurationWarnings(
+        Quiet => 1,    # optional
+    );
 
 =cut
 
 sub ConfigurationWarnings {
     my ( $Self, %Param ) = @_;
 
+    # Quiet: a client that cannot be made is the caller's business (e.g. the
+    # upgrade, where settings may still point at a file that is gone).
+    local $Self->{LogErrorsAs} = $Param{Quiet} ? 'notice' : undef;
     return if !$Self->_Client('ConfigurationWarnings');
     return @{ $Self->{ConfigurationWarnings} };
 }
@@ -1583,6 +1589,9 @@ sub _NotSupported {
 sub _Log {
     my ( $Self, $Priority, $Message ) = @_;
 
+    if ( $Priority eq 'error' && $Self->{LogErrorsAs} ) {
+        $Priority = $Self->{LogErrorsAs};
+    }
     $Kernel::OM->Get('Kernel::System::Log')->Log(
         Priority => $Priority,
         Message  => 'SalesForce: ' . $Self->_Scrub($Message),

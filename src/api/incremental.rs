@@ -260,7 +260,10 @@ pub fn server_time(sf: &mut dyn RecordSource) -> Result<i64> {
 /// usable mirror).
 pub fn full_reason(spec: &Spec, req: &RunRequest, mirror: &Mirror, now: i64) -> Option<String> {
     if req.mode == "full" {
-        return Some("a full run was asked for".into());
+        return Some(
+            "a full run was asked for (--full, or SalesForceModule::Sync::Incremental is off)"
+                .into(),
+        );
     }
     if spec.settings.limit.is_some() {
         return Some("Limit is set: only full runs read a limited selection".into());

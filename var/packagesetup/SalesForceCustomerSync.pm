@@ -492,7 +492,7 @@ The settings are not changed. Returns the warning or nothing.
 sub CheckAPIVersion {
     my ( $Self, %Param ) = @_;
 
-    my @Warnings = $Kernel::OM->Get('Kernel::System::SalesForce')->ConfigurationWarnings();
+    my @Warnings = $Kernel::OM->Get('Kernel::System::SalesForce')->ConfigurationWarnings( Quiet => 1 );
     return if !@Warnings;
 
     my $Warning = "$PackageName: " . join( ' ', @Warnings )
