@@ -204,12 +204,28 @@ sub CodeUpgrade {
         $Self->CheckAPIVersion();
     }
 
-    $Self->_Notice(
-        "$PackageName upgraded. Settings keep their values. The column customer_user.customer_ids "
-            . 'written by version 6.0.1 is kept with its data but no longer written: memberships are now kept '
-            . 'in customer_user_customer. See doc/en/SalesForce.md, "Migration from 6.0.1".'
-    );
+    $Self->_Notice("$PackageName upgraded. Settings keep their values.");
 
+    return 1;
+}
+
+=head2 MigrationNotice()
+
+Says what changed for data written by version 6.0.1. Called on upgrades from a version
+below 6.1.0 only (C<< <CodeUpgrade Version="6.1.0"> >> in the .sopm).
+
+    $SetupObject->MigrationNotice();
+
+=cut
+
+sub MigrationNotice {
+    my ( $Self, %Param ) = @_;
+
+    $Self->_Notice(
+        'The column customer_user.customer_ids written by version 6.0.1 is kept with its data but no longer '
+            . 'written: memberships are now kept in customer_user_customer. See doc/en/SalesForce.md, '
+            . '"Migration from 6.0.1".'
+    );
     return 1;
 }
 
