@@ -212,10 +212,14 @@ my %OtrsFiles  = map { $_->{Location} => $_->{Content} } SalesForceOPM::PackageF
 my %OtoboFiles = map { $_->{Location} => $_->{Content} } SalesForceOPM::PackageFiles($OtoboPackage);
 is_deeply( [ sort keys %OtoboFiles ], [ sort keys %OtrsFiles ], 'both packages have the same file list' );
 my $SysConfig = 'Kernel/Config/Files/XML/SalesForce.xml';
-is( SalesForceOPM::ParseXML( $OtoboFiles{$SysConfig} )->{Tag},
-    'otobo_config', "OTOBO: $SysConfig has the root <otobo_config>" );
-is( SalesForceOPM::ParseXML( $OtrsFiles{$SysConfig} )->{Tag},
-    'otrs_config', "OTRS: $SysConfig has the root <otrs_config>" );
+is(
+    SalesForceOPM::ParseXML( $OtoboFiles{$SysConfig} )->{Tag},
+    'otobo_config', "OTOBO: $SysConfig has the root <otobo_config>"
+);
+is(
+    SalesForceOPM::ParseXML( $OtrsFiles{$SysConfig} )->{Tag},
+    'otrs_config', "OTRS: $SysConfig has the root <otrs_config>"
+);
 is(
     $OtoboFiles{$SysConfig} =~ s{<(/?)otobo_config\b}{<$1otrs_config}gr,
     Slurp("$Root/$SysConfig"),

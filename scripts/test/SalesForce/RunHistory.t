@@ -199,8 +199,10 @@ TEST: {
     $Self->Is( $Run->{Counts}->{created} + 0,   0,      '... counts 0' );
     $Self->Is( $Run->{Report}->{error}->{name}, 'AUTH', '... the error is in the report' );
 
-    $Self->Is( scalar $RunHistoryObject->RunGet( ID => $UnreadableID + 1000 ), undef,
-        'RunGet of an unknown ID: undef' );
+    $Self->Is(
+        scalar $RunHistoryObject->RunGet( ID => $UnreadableID + 1000 ), undef,
+        'RunGet of an unknown ID: undef'
+    );
 
     # ------------------------------------------------------------ RunList and RunCount
     my @DayIDs;
