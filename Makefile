@@ -22,6 +22,8 @@ PERLS ?=
 native: build
 	tools/build-native $(PERLS)
 
+# One package per product family (tools/build-opm, %Family): dist/<Name>-<Version>.opm for
+# OTRS 6 / Znuny 6.5, 7.x and dist/<Name>-<Version>-otobo.opm for OTOBO 10.1, 11.0.
 opm: native
 	tools/build-opm
 

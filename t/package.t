@@ -177,6 +177,151 @@ SKIP: {
         or diag "exit $PyExit: $PyOutput";
 }
 
+# ---------------------------------------------------------------- families (%SalesForceOPM::Family)
+my ( %Family, @FamilyOrder );
+{
+    no warnings 'once';    ## no critic (the table comes from tools/build-opm, loaded at run time)
+    %Family      = %SalesForceOPM::Family;
+    @FamilyOrder = @SalesForceOPM::FamilyOrder;
+}
+is_deeply( \@FamilyOrder, [qw(otrs otobo)], 'two families: otrs and otobo' );
+is_deeply(
+    { map { $_ => [ @{ $Family{$_} }{qw(Suffix PackageRoot ConfigRoot)}, $Family{$_}->{Framework} ] } keys %Family },
+    {
+        otrs  => [ '',       'otrs_package',  'otrs_config',  [qw(6.0.x 6.5.x 7.0.x 7.1.x)] ],
+        otobo => [ '-otobo', 'otobo_package', 'otobo_config', [qw(10.1.x 11.0.x)] ],
+    },
+    '... with the suffix, package root, SysConfig root and Framework list of SUCCESSORS.md'
+);
+is( SalesForceOPM::FamilyOfFile("dist/$Name"),              'otrs',  'FamilyOfFile: <Name>-<Version>.opm is otrs' );
+is( SalesForceOPM::FamilyOfFile("dist/$Version-otobo.opm"), 'otobo', '... <Name>-<Version>-otobo.opm is otobo' );
+is( SalesForceOPM::FamilyOfFile('/elsewhere/renamed-package.opm'), 'otrs', '... any other name is otrs' );
+
+my $OtoboName    = "SalesForce-Customer-Sync-CE-$Version-otobo.opm";
+my $OtoboPackage = "$Work/a/$OtoboName";
+ok( -f $OtoboPackage, "build-opm writes $OtoboName too (every family by default)" );
+my $OtoboText = Slurp($OtoboPackage);
+( $ExitCode, $Output ) = Run( Command => [ $^X, $CheckOPM, '--native-dir', $NativeDir, '--no-load', $OtoboPackage ] );
+is( $ExitCode, 0, 'check-opm passes on the OTOBO package' ) or diag $Output;
+like( $Output, qr{^ok:\s+family\sotobo$}xms, '... as family otobo (from the file name)' );
+
+like( $OtoboText, qr{\A<\?xml[^>]*\?>\n<otobo_package\sversion="1\.1">\n}xms, 'OTOBO: the root is <otobo_package>' );
+like( $OtoboText, qr{</otobo_package>\z}xms,                                  '... closed as such' );
+is_deeply( [ $OtoboText =~ m{<Framework>([^<]*)</Framework>}g ], [qw(10.1.x 11.0.x)], '... Framework 10.1.x, 11.0.x' );
+is_deeply(
+    [ $Text =~ m{<Framework>([^<]*)</Framework>}g ], [qw(6.0.x 6.5.x 7.0.x 7.1.x)],
+    'OTRS: Framework 6.0.x (the .sopm) and Znuny 6.5.x, 7.0.x, 7.1.x'
+);
+
+my %OtrsFiles  = map { $_->{Location} => $_->{Content} } SalesForceOPM::PackageFiles($Package);
+my %OtoboFiles = map { $_->{Location} => $_->{Content} } SalesForceOPM::PackageFiles($OtoboPackage);
+is_deeply( [ sort keys %OtoboFiles ], [ sort keys %OtrsFiles ], 'both packages have the same file list' );
+my $SysConfig = 'Kernel/Config/Files/XML/SalesForce.xml';
+is(
+    SalesForceOPM::ParseXML( $OtoboFiles{$SysConfig} )->{Tag},
+    'otobo_config', "OTOBO: $SysConfig has the root <otobo_config>"
+);
+is(
+    SalesForceOPM::ParseXML( $OtrsFiles{$SysConfig} )->{Tag},
+    'otrs_config', "OTRS: $SysConfig has the root <otrs_config>"
+);
+is(
+    $OtoboFiles{$SysConfig} =~ s{<(/?)otobo_config\b}{<$1otrs_config}gr,
+    Slurp("$Root/$SysConfig"),
+    '... and nothing else changed'
+);
+
+my @Tests = sort grep {m{\A scripts/test/ .+ \.t \z}xms} keys %OtoboFiles;
+ok( scalar @Tests, 'the packages carry unit tests: ' . join ', ', @Tests );
+for my $Test (@Tests) {
+    my $Source = Slurp("$Root/$Test");
+    my $Script = $OtoboFiles{$Test};
+    is( $OtrsFiles{$Test}, $Source, "OTRS: $Test is its source" );
+    unlike( $Source, qr{^return\b}xms, "$Test has no top-level return" );
+    like(
+        $Script, qr{\nuse\sKernel::System::UnitTest::RegisterDriver;\n\nuse\svars\s\(qw\(\$Self\)\);\n}xms,
+        "OTOBO: $Test loads RegisterDriver before it declares \$Self"
+    );
+    like( $Script, qr{\n\$Self->DoneTesting\(\);\n\n1;\n\z}xms, "OTOBO: $Test ends with \$Self->DoneTesting()" );
+    my $Undone = $Script =~ s{\n\$Self->DoneTesting\(\);\n}{}r;
+    $Undone =~ s{\n\#[^\n]*\nuse\sKernel::System::UnitTest::RegisterDriver;\n}{}xms;
+    is( $Undone, $Source, '... and nothing else changed' );
+}
+for my $Location ( grep { $_ ne $SysConfig && $_ !~ m{\A scripts/test/}xms } sort keys %OtrsFiles ) {
+    next if $OtrsFiles{$Location} eq $OtoboFiles{$Location};
+    fail("$Location differs between the families");
+}
+
+# The families differ only in what the table says: the OTOBO package with the otrs values put
+# back is the OTRS package, byte for byte.
+{
+    my $Back = $OtoboText =~ s{<(/?)otobo_package\b}{<$1otrs_package}gr;
+    $Back
+        =~ s{(?:    <Framework>[^<]*</Framework>\n)+}{join '', map {"    <Framework>$_</Framework>\n"} @{ $Family{otrs}->{Framework} }}e;
+    for my $Location ( $SysConfig, @Tests ) {
+        my $From = encode_base64( $OtoboFiles{$Location}, '' );
+        my $To   = encode_base64( $OtrsFiles{$Location},  '' );
+        $Back =~ s{\Q$From\E}{$To};
+    }
+    ok( $Back eq $Text, 'the OTOBO package with the otrs root, Framework and files is the OTRS package byte for byte' );
+}
+
+# Each OTOBO test runs as a script of its own (as TAP::Harness runs it), here with a stand-in
+# for OTOBO's RegisterDriver and no fake org: it skips, plans and exits 0. The OTRS test is
+# evaluated as OTRS 6's driver does and returns true.
+{
+    my $StubLib = "$Work/otobo-stub";
+    Spew( "$StubLib/Kernel/System/UnitTest/RegisterDriver.pm", <<'STUB' );
+package Kernel::System::UnitTest::RegisterDriver;
+use strict;
+use warnings;
+use Test::More ();
+sub import { $main::Self = bless {}, 'StubDriver'; $Kernel::OM = bless {}, 'StubOM'; return 1 }
+package StubDriver;
+sub True        { my ( $Self, $Ok, $Name ) = @_; return Test::More::ok( $Ok, $Name ) }
+sub DoneTesting { return Test::More::done_testing() }
+1;
+STUB
+    my $Script = Spew( "$Work/otobo-tests/Backend.t", $OtoboFiles{'scripts/test/SalesForce/Backend.t'} );
+    my ( $ScriptExit, $ScriptOutput ) = Run(
+        Command => [ $^X, "-I$StubLib", "-I$Root", $Script ],
+        Env     => { FAKE_SALESFORCE_BIN => '' },
+    );
+    is( $ScriptExit, 0, 'OTOBO: Backend.t runs as a script without the fake org' )              or diag $ScriptOutput;
+    like( $ScriptOutput, qr{^ok\s1\s-\sSKIPPED.*^1\.\.1$}xms, '... skips and prints its plan' ) or diag $ScriptOutput;
+
+    my @Checks;
+    my $Driver = bless { Checks => \@Checks }, 'StubOTRSDriver';
+    {
+        no strict 'refs';    ## no critic
+        *{'StubOTRSDriver::True'} = sub { push @{ $_[0]->{Checks} }, [ $_[1], $_[2] ]; return $_[1] };
+    }
+    local $ENV{FAKE_SALESFORCE_BIN} = '';
+    local @INC = ( $Root, @INC );
+    my $Returned = sub {
+        my $Self = $Driver;
+        return eval $OtrsFiles{'scripts/test/SalesForce/Backend.t'};    ## no critic
+        }
+        ->();
+    ok( $Returned, 'OTRS: Backend.t, evaluated as the OTRS 6 driver does, returns true' ) or diag $@;
+    like( $Checks[0]->[1] // '', qr{\ASKIPPED}xms, '... after its one SKIPPED check' );
+}
+
+# --family builds one family
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/only-otobo",
+    Arguments => [ '--family', 'otobo' ]
+);
+is( $ExitCode, 0, 'build-opm --family otobo builds' ) or diag $Output;
+ok( -f "$Work/only-otobo/$OtoboName" && !-f "$Work/only-otobo/$Name", '... only the OTOBO package' );
+ok( Slurp("$Work/only-otobo/$OtoboName") eq $OtoboText, '... the same bytes as in the build of all families' );
+( $ExitCode, $Output ) = Build(
+    OutputDir => "$Work/no-family",
+    Arguments => [ '--family', 'rt' ]
+);
+is( $ExitCode, 2, 'build-opm refuses an unknown family' );
+like( $Output, qr{unknown\sfamily:\srt}xms, '... naming it' );
+
 # ---------------------------------------------------------------- reproducible
 ( $ExitCode, $Output ) = Build( OutputDir => "$Work/b" );
 is( $ExitCode, 0, 'a second build succeeds' ) or diag $Output;
@@ -283,6 +428,35 @@ like(
     qr{^FAIL:\s+doc/en/SalesForce\.md\sdiffers\sfrom\sits\ssource.*MD5}xms,
     '... naming the file and the MD5s'
 );
+
+# a package of one family checked as another, or with another family's SysConfig file or tests
+( $ExitCode, $Output )
+    = Run( Command => [ $^X, $CheckOPM, '--no-sources', '--no-load', '--family', 'otrs', $OtoboPackage ] );
+is( $ExitCode, 1, 'check-opm fails the OTOBO package checked as otrs' );
+like( $Output, qr{^FAIL:.*<otrs_package\sversion="1\.1">.*not\s<otobo_package>}xms,   '... naming the root' );
+like( $Output, qr{^FAIL:\s+Framework\sis\s10\.1\.x\s11\.0\.x,\sexpected\s6\.0\.x}xms, '... and the Framework' );
+like(
+    $Output, qr{^FAIL:.*SalesForce\.xml\shas\sthe\sroot\s<otobo_config>,\sexpected\s<otrs_config>}xms,
+    '... and the SysConfig root'
+);
+{
+    my $Tampered = $OtoboText;
+    for my $Location ( $SysConfig, 'scripts/test/SalesForce/Backend.t' ) {
+        my $From = encode_base64( $OtoboFiles{$Location}, '' );
+        my $To
+            = encode_base64( $Location eq $SysConfig ? $OtrsFiles{$Location} : "return 1;\n$OtrsFiles{$Location}", '' );
+        $Tampered =~ s{\Q$From\E}{$To};
+    }
+    my $Path = Spew( "$Work/tampered/otobo/$OtoboName", $Tampered );
+    ( $ExitCode, $Output ) = Run( Command => [ $^X, $CheckOPM, '--native-dir', $NativeDir, '--no-load', $Path ] );
+    is( $ExitCode, 1, 'check-opm fails an OTOBO package with the OTRS SysConfig file and a top-level return' );
+    like(
+        $Output, qr{^FAIL:.*SalesForce\.xml\shas\sthe\sroot\s<otrs_config>,\sexpected\s<otobo_config>}xms,
+        '... naming the SysConfig root'
+    );
+    like( $Output, qr{^FAIL:.*Backend\.t\shas\sa\stop-level\sreturn}xms,       '... and the return' );
+    like( $Output, qr{^FAIL:.*SalesForce\.xml\sdiffers\sfrom\sits\ssource}xms, '... and the files that differ' );
+}
 
 ( $ExitCode, $Output ) = CheckCopy( 'vendor', $Text =~ s{\s*<Vendor>[^<]*</Vendor>}{}r );
 is( $ExitCode, 1, 'check-opm fails without <Vendor>' );
@@ -648,6 +822,16 @@ like(
         carries\sno\sbuild\sfor\sthe\sPerl\sof\sthis\shost.*Nothing\shas\sbeen\sinstalled}xms,
     '... naming this Perl, the builds in the package, what to do, and that nothing was installed'
 );
+
+# the console of the successors: Znuny 7 (znuny.Console.pl) and OTOBO (otobo.Console.pl)
+for my $ProgramName ( '/opt/znuny/bin/znuny.Console.pl', '/opt/otobo/bin/otobo.Console.pl' ) {
+    ( $PreExit, $PreError ) = RunPreInstall(
+        Filelist    => \@BrokenFilelist,
+        ProgramName => $ProgramName,
+    );
+    is( $PreExit, 1, "CodeInstall pre on $ProgramName: a broken native part stops the process" );
+    like( $PreError, qr{Nothing\shas\sbeen\sinstalled}xms, '... saying that nothing was installed' );
+}
 
 ( $PreExit, $PreError ) = RunPreInstall(
     Filelist    => \@BrokenFilelist,

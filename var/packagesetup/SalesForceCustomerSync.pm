@@ -41,8 +41,8 @@ and one glue F<auto/SalesForce/XS/E<lt>keyE<gt>/XS.so> per Perl ABI) is
 written to a temporary directory and loaded by this host's Perl in a separate
 process: the facade picks the glue built for this Perl, and says so in one
 line when the package has none. On a fresh
-install from the console (C<otrs.Console.pl>/C<znuny.Console.pl
-Admin::Package::Install>) a failure stops the installation before anything
+install from the console (C<otrs.Console.pl>, C<znuny.Console.pl> or
+C<otobo.Console.pl Admin::Package::Install>) a failure stops the installation before anything
 is installed (exit code 1). Anywhere else OTRS cannot be stopped by package
 code, so the failure is written to the OTRS log at error level and to STDERR.
 
@@ -619,7 +619,7 @@ sub _NativeFailure {
     my $Text = "$PackageName: the native part (SalesForce::XS) does not load in this Perl ($Param{Perl}): "
         . "$Param{Message}\n$Remedy The sync commands do not work until this is fixed.\n";
 
-    my $Console = ( $0 // '' ) =~ m{ (?: otrs | znuny ) \.Console\.pl \z }xms ? 1 : 0;
+    my $Console = ( $0 // '' ) =~ m{ (?: otrs | znuny | otobo ) \.Console\.pl \z }xms ? 1 : 0;
     my $Stop    = $Param{Stop} && $Console && !$Skip;
     if ($Stop) {
         $Text .= "Nothing has been installed. "
