@@ -347,7 +347,12 @@ is_deeply( $Run->{Counts}, $Report->{counts}, '... the counts' );
 is( $Run->{Counts}->{created}, 12,                 '... 12 companies created' );
 is( $Run->{Message},           $Report->{message}, '... the message' );
 my $Full = $RunHistoryObject->RunGet( ID => $Run->{ID} );
-is_deeply( $Full->{Report}, $Report, '... the stored report is the --json report' );
+
+# Decoded as the --json output was (booleans stay JSON::PP booleans on every Perl).
+is_deeply(
+    JSON::PP->new()->decode( $Full->{ReportJSON} ), $Report,
+    '... the stored report is the --json report'
+);
 is( $RunHistoryObject->RunGet( ID => $OldID ), undef, '... and the run past the retention is gone' );
 
 ( $Exit, $Report ) = SalesForceTest::Sync->RunCommand(
