@@ -291,7 +291,7 @@ impl<'a> Ctx<'a> {
                 (name, Some(full_length)) => {
                     self.plan.notes.push(format!(
                         "Account {id}: the company name is {full_length} characters long, the OTRS column holds {}; it was shortened to \"{name}\"",
-                        name.chars().count()
+                        column_length(Kind::Companies, "CustomerCompanyName").unwrap_or(0)
                     ));
                     name
                 }

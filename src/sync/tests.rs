@@ -366,7 +366,7 @@ fn a_too_long_company_name_is_shortened_keeping_the_id() {
     assert!(name.starts_with("ÄÄÄ"), "{name}");
     let note = p["notes"][0].as_str().unwrap();
     assert!(
-        note.contains(&acc(1)) && note.contains("271 characters") && note.contains("shortened"),
+        note.contains(&acc(1)) && note.contains("271 characters") && note.contains("holds 200;"),
         "{note}"
     );
     assert_eq!(
