@@ -33,7 +33,7 @@ use crate::soql;
 use crate::sync::{epoch_to_sf_datetime, sf_datetime_to_epoch, Spec};
 use serde_json::{json, Value};
 
-use super::sync::RecordSource;
+use super::source::RecordSource;
 
 /// How far before the watermark changes are read again: Salesforce stamps
 /// a record when its transaction starts, so a long transaction can commit

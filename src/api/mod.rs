@@ -6,6 +6,7 @@
 //! exact strings.
 
 pub mod incremental;
+pub mod source;
 pub mod sync;
 
 use crate::client::Client;
