@@ -22,7 +22,10 @@ use SalesForceTest::Fake;
 plan skip_all => 'fake-salesforce not built (cargo build -p fake-salesforce)' if !SalesForceTest::Fake->Available();
 plan skip_all => 'SalesForce::XS not built (make xs)'                         if !eval { require SalesForce::XS; 1 };
 
-my @Include = map {"-I$_"} grep { !ref } @INC;
+# Run as a user runs it: no include paths from this test, not even through
+# PERL5LIB (prove sets it): demo-plan finds its own modules.
+my @Include = ();
+delete local @ENV{qw(PERL5LIB PERLLIB)};
 for my $Mode (qw(AccountOwner Contact)) {
     my $Output = qx{$^X @Include $Bin/../tools/demo-plan --mode $Mode 2>&1};
     is( $?, 0, "$Mode: exit 0" ) or diag $Output;
