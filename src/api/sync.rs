@@ -167,13 +167,12 @@ fn fetch_full(
             }
             Ok(())
         });
-        match fetched {
-            Ok(p) => pages += p,
-            Err(e) if e.sf_code.as_deref() == Some("INVALID_TYPE") => {
+        match relations_available(fetched)? {
+            Some(p) => pages += p,
+            None => {
                 relations.clear();
                 notes.push(NO_RELATIONS.to_string());
             }
-            Err(e) => return Err(e),
         }
     }
     if let Some(w) = mirror {
@@ -335,13 +334,12 @@ fn fetch_changes(
                 Ok(())
             },
         );
-        match fetched {
-            Ok(p) => pages += p,
-            Err(e) if e.sf_code.as_deref() == Some("INVALID_TYPE") => {
+        match relations_available(fetched)? {
+            Some(p) => pages += p,
+            None => {
                 relation_rows.clear();
                 notes.push(NO_RELATIONS.to_string());
             }
-            Err(e) => return Err(e),
         }
     }
 
@@ -377,6 +375,16 @@ fn fetch_changes(
             "mirror_next": next.to_string_lossy(),
         })),
     }))
+}
+
+/// The pages of an AccountContactRelation fetch, or `None` when the org has
+/// no such object (INVALID_TYPE: planned without relations, with a note).
+fn relations_available(fetched: Result<usize>) -> Result<Option<usize>> {
+    match fetched {
+        Ok(pages) => Ok(Some(pages)),
+        Err(e) if e.sf_code.as_deref() == Some("INVALID_TYPE") => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// A boolean field: SOAP gives the text "true", REST a JSON boolean.
