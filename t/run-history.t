@@ -348,9 +348,12 @@ is( $Run->{Counts}->{created}, 12,                 '... 12 companies created' );
 is( $Run->{Message},           $Report->{message}, '... the message' );
 my $Full = $RunHistoryObject->RunGet( ID => $Run->{ID} );
 
-# Decoded as the --json output was (booleans stay JSON::PP booleans on every Perl).
+# Decoded as the --json output was (booleans stay JSON::PP booleans on every Perl); the
+# --json report also names the run it was stored as.
+is( $Report->{run_id}, $Run->{ID}, '... the --json report names its run (run_id)' );
 is_deeply(
-    JSON::PP->new()->decode( $Full->{ReportJSON} ), $Report,
+    JSON::PP->new()->decode( $Full->{ReportJSON} ),
+    { map { $_ => $Report->{$_} } grep { $_ ne 'run_id' } keys %{$Report} },
     '... the stored report is the --json report'
 );
 is( $RunHistoryObject->RunGet( ID => $OldID ), undef, '... and the run past the retention is gone' );

@@ -1398,6 +1398,57 @@ sub TestConnection {
     };
 }
 
+=head2 ConnectionSettings()
+
+New. The sign-in settings in force for the configured auth flow, for an admin to
+read: each setting the flow uses, with its value, or for a secret only whether it
+is set. Makes no connection.
+
+    my @Settings = $SalesForceObject->ConnectionSettings();
+
+Returns:
+
+    (
+        { Name => 'SalesForceModule::AuthFlow',  Value => 'soap-login', Secret => 0 },
+        { Name => 'SalesForceModule::AuthUser',  Value => 'api@example.com', Secret => 0 },
+        { Name => 'SalesForceModule::AuthPassword', Set => 1, Secret => 1 },   # never the value
+        ...
+    )
+
+=cut
+
+sub ConnectionSettings {
+    my ( $Self, %Param ) = @_;
+
+    my $Flow = $Self->_Setting('AUTH_FLOW') // 'soap-login';
+    my @Result;
+    ROW:
+    for my $Row (@Settings) {
+        my ( $ParamName, $Name, $Key, $Flows ) = @{$Row};
+        next ROW if !$Name || !$Key;
+        next ROW if $Flows && $Flow !~ m{\A(?:$Flows)\z};
+        my $Value = $Self->_Setting($ParamName);
+        if ( $IsSecretParam{$ParamName} ) {
+            push @Result, {
+                Name   => $Name,
+                Set    => defined $Value ? 1 : 0,
+                Secret => 1
+            };
+            next ROW;
+        }
+        $Value = $Flow if $ParamName eq 'AUTH_FLOW';
+
+        # A proxy address may carry credentials: shown without them.
+        $Value =~ s{ (://) [^/\s@]+ @ }{$1***@}xms if defined $Value;
+        push @Result, {
+            Name   => $Name,
+            Value  => $Value,
+            Secret => 0
+        };
+    }
+    return @Result;
+}
+
 =head2 Call()
 
 New. Runs any method of the native client (see doc/dev/ARCHITECTURE.md, "Call

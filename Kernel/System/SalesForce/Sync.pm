@@ -140,6 +140,7 @@ Returns a report (never undef):
         soql      => 'SELECT ...',
         actions   => [ ...the plan's actions... ],   # dry run only
         error     => { name => 'AUTH', message => '...', ... },   # unreadable only
+        run_id    => 12,       # the run in the run history (not in the stored report)
     }
 
 =cut
@@ -163,12 +164,13 @@ sub Sync {
         my (%Result) = @_;
         $Report->{$_} = $Result{$_} for sort keys %Result;
         $Report->{seconds} = sprintf( '%.1f', Time::HiRes::time() - $Start ) + 0;
-        $Self->_RunRecord(
+        my $RunID = $Self->_RunRecord(
             Report  => $Report,
             Trigger => $Param{Trigger},
             Started => $Start,
             UserID  => $Param{UserID},
         );
+        $Report->{run_id} = $RunID if $RunID;
         return $Report;
     };
 
@@ -335,6 +337,56 @@ sub Sync {
         exit_code => $ExitCode,
         message   => $Message,
     );
+}
+
+=head2 RecordRefused()
+
+Records in the run history a sync that did not start because another sync holds
+the lock (see L<Kernel::System::SalesForce::Sync::Lock/LockAcquire()>).
+
+    my $RunID = $SyncObject->RecordRefused(
+        Kind    => 'companies',
+        Message => 'Another SalesForce sync is running ...',
+        Trigger => 'console',     # console | cron | screen | api
+        UserID  => 1,             # optional
+    );
+
+Returns the run ID, or undef (logged).
+
+=cut
+
+sub RecordRefused {
+    my ( $Self, %Param ) = @_;
+
+    my $Report = {
+        kind      => $Param{Kind},
+        status    => 'locked',
+        exit_code => ExitRefused,
+        message   => $Param{Message},
+        dry_run   => 0,
+        counts    => {
+            map { $_ => 0 }
+                qw(created updated unchanged invalidated deleted skipped failed memberships_added memberships_removed)
+        },
+        skipped => [],
+        failed  => [],
+        seconds => 0,
+    };
+    my $RunID = eval {
+        $Kernel::OM->Get('Kernel::System::SalesForce::RunHistory')->RunAdd(
+            Report  => $Report,
+            Trigger => $Param{Trigger} // 'api',
+            UserID  => $Param{UserID} || 1,
+        );
+    };
+    if ( !$RunID ) {
+        $Kernel::OM->Get('Kernel::System::Log')->Log(
+            Priority => 'error',
+            Message  => 'SalesForce sync: the refused run could not be recorded in the run history '
+                . '(table salesforce_sync_run).' . ( $@ ? " $@" : '' ),
+        );
+    }
+    return $RunID;
 }
 
 =begin Internal:

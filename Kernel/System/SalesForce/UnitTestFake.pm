@@ -236,6 +236,52 @@ sub Start {
     return $Info;
 }
 
+=head2 TestStart()
+
+For the OTRS unit tests (F<scripts/test/SalesForce/*.t>): when the fake can run, sets up
+the unit test helper with C<RestoreDatabase>, starts the fake org and points the package
+at it (see L</Start()>), and checks that it started; when it cannot run, a passing check
+says the tests are skipped. Returns the fake's info and the helper, or nothing (then the
+test ends).
+
+    my $FakeObject = Kernel::System::SalesForce::UnitTestFake->new();
+    my ( $Info, $Helper ) = $FakeObject->TestStart(
+        UnitTest => $Self,
+        Generate => 'accounts=30,owners=4,contacts=40',
+        Settings => { 'SalesForceModule::Companies::Where' => '' },    # optional
+    );
+    last TEST if !$Info;
+
+=cut
+
+sub TestStart {
+    my ( $Self, %Param ) = @_;
+
+    my $UnitTest = $Param{UnitTest};
+    if ( !$Self->Available() ) {
+        $UnitTest->True(
+            1,
+            'SKIPPED: set FAKE_SALESFORCE_BIN to the fake-salesforce binary to run the SalesForce sync tests',
+        );
+        return;
+    }
+
+    $Kernel::OM->ObjectParamAdd(
+        'Kernel::System::UnitTest::Helper' => {
+            RestoreDatabase => 1,
+        },
+    );
+    my $Helper = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
+
+    my $Info = $Self->Start(
+        Generate => $Param{Generate},
+        Helper   => $Helper,
+        Settings => $Param{Settings},
+    );
+    return if !$UnitTest->True( $Info, 'fake Salesforce org started' );
+    return ( $Info, $Helper );
+}
+
 =head2 Configure()
 
 Points the package at the fake org for this test (through the unit test helper, so the

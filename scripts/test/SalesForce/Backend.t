@@ -23,33 +23,18 @@ use Kernel::System::SalesForce::UnitTestFake;
 # The tests end early (last TEST) when what they need is missing: no top-level return, so the
 # file also runs as a script of its own (OTOBO).
 TEST: {
-    my $FakeObject = Kernel::System::SalesForce::UnitTestFake->new();
-    if ( !$FakeObject->Available() ) {
-        $Self->True(
-            1,
-            'SKIPPED: set FAKE_SALESFORCE_BIN to the fake-salesforce binary to run the SalesForce sync tests',
-        );
-        last TEST;
-    }
-
-    $Kernel::OM->ObjectParamAdd(
-        'Kernel::System::UnitTest::Helper' => {
-            RestoreDatabase => 1,
-        },
-    );
-    my $Helper = $Kernel::OM->Get('Kernel::System::UnitTest::Helper');
-
     # Start the fake org (stopped when $FakeObject goes away) and point the package at it.
-    my $Info = $FakeObject->Start(
+    my $FakeObject = Kernel::System::SalesForce::UnitTestFake->new();
+    my ( $Info, $Helper ) = $FakeObject->TestStart(
         Generate => 'accounts=30,owners=4,contacts=40',
-        Helper   => $Helper,
+        UnitTest => $Self,
         Settings => {
             'SalesForceModule::Companies::DeleteOld'             => '001*',
             'SalesForceModule::Companies::Where'                 => '',
             'SalesForceModule::Companies::AddAttributesToParams' => { CustomerCompanyCity => 'BillingCity' },
         },
     );
-    last TEST if !$Self->True( $Info, 'fake Salesforce org started' );
+    last TEST if !$Info;
 
     my $SalesForceObject = $Kernel::OM->Get('Kernel::System::SalesForce');
 

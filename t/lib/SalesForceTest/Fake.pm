@@ -198,7 +198,7 @@ sub Stop {
 sub _Request {
     my ( $Self, $Method, $URL, $Data ) = @_;
 
-    my $Body = defined $Data ? JSON::PP->new()->canonical(1)->encode($Data) : undef;
+    my $Body = defined $Data ? JSON::PP->new()->utf8()->canonical(1)->encode($Data) : undef;
     my $CA   = $Self->{Info}->{ca_file};
 
     if ( $URL !~ m{\Ahttps:}i || ( HTTP::Tiny->can('can_ssl') && HTTP::Tiny->can_ssl() ) ) {

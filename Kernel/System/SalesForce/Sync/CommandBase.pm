@@ -287,7 +287,11 @@ sub Run {
             if ($JSONOutput) {
                 $Self->_PrintJSON( \%Locked );
             }
-            $Self->_RecordLocked( Report => \%Locked );
+            $SyncObject->RecordRefused(
+                Kind    => $Kind,
+                Message => $Message,
+                Trigger => $Self->RunTrigger(),
+            );
             return Kernel::System::SalesForce::Sync::ExitRefused();
         }
     }
@@ -415,37 +419,6 @@ sub PostRun {
 =begin Internal:
 
 =cut
-
-# A run that did not start because another sync holds the lock is recorded too.
-sub _RecordLocked {
-    my ( $Self, %Param ) = @_;
-
-    my $Report = {
-        %{ $Param{Report} },
-        dry_run => 0,
-        counts  => {
-            map { $_ => 0 }
-                qw(created updated unchanged invalidated deleted skipped failed memberships_added memberships_removed)
-        },
-        skipped => [],
-        failed  => [],
-        seconds => 0,
-    };
-    my $RunID = eval {
-        $Kernel::OM->Get('Kernel::System::SalesForce::RunHistory')->RunAdd(
-            Report  => $Report,
-            Trigger => $Self->RunTrigger(),
-        );
-    };
-    if ( !$RunID ) {
-        $Kernel::OM->Get('Kernel::System::Log')->Log(
-            Priority => 'error',
-            Message  => 'SalesForce sync: the refused run could not be recorded in the run history '
-                . '(table salesforce_sync_run).' . ( $@ ? " $@" : '' ),
-        );
-    }
-    return $RunID;
-}
 
 sub _PrintJSON {
     my ( $Self, $Data ) = @_;

@@ -1,0 +1,29 @@
+# --
+# Copyright (C) 2026 SalesForce-Customer-Sync-CE contributors
+# --
+# This software comes with ABSOLUTELY NO WARRANTY. For details, see
+# the enclosed file COPYING for license information (GPL). If you
+# did not receive this file, see https://www.gnu.org/licenses/gpl-3.0.txt.
+# --
+
+package Kernel::System::Web::Request;
+
+# Stand-in for the tests: the request's parameters come from the object manager
+# (ObjectParamAdd( 'Kernel::System::Web::Request' => { Param => { Name => value } } )).
+
+use strict;
+use warnings;
+
+our @ObjectDependencies = ();
+
+sub new {
+    my ( $Type, %Param ) = @_;
+    return bless { Param => $Param{Param} || {} }, $Type;
+}
+
+sub GetParam {
+    my ( $Self, %Param ) = @_;
+    return $Self->{Param}->{ $Param{Param} };
+}
+
+1;
