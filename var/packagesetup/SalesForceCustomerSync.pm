@@ -297,7 +297,7 @@ Returns:
 
     %Check = (
         Success => 1,
-        Version => '6.2.0',          # SalesForce::XS::version()
+        Version => '6.3.0',          # SalesForce::XS::version()
         Perl    => '/usr/bin/perl 5.36.0 x86_64-linux-gnu-thread-multi',
     );
     # or
