@@ -178,5 +178,27 @@ waitpid $Child, 0;
 ( $Exit, $Report, $Out, $Err ) = $Run->();
 is( $Exit, 0, 'the lock was released after the run' );
 
+# ------------------------------------------------------------ --passes: several runs in one minute
+{
+    local $Kernel::System::SalesForce::Sync::CommandBase::PassPeriodSeconds = 4;
+    my $RunHistoryObject = $Kernel::OM->Get('Kernel::System::SalesForce::RunHistory');
+    my $Before           = $RunHistoryObject->RunCount( Kind => 'companies' );
+    my $Started          = time();
+    ( $Exit, $Report, $Out, $Err ) = $Run->( '--passes', '2' );
+    is( $Exit, 0, '--passes 2: exit 0' ) or diag $Err;
+    like( $Out, qr/Pass 2 of 2/, '... says when the second pass starts' );
+    is( () = $Out =~ m{ \d+ \s created, }xmsg, 2, '... prints two summaries' );
+    ok( time() - $Started >= 2, '... the second pass starts half the period after the first' );
+    is( $RunHistoryObject->RunCount( Kind => 'companies' ), $Before + 2, '... records two runs' );
+    my ($Last) = $RunHistoryObject->RunList( Kind => 'companies', Limit => 1 );
+    is( $Last->{RunKind}, 'incremental', '... the second builds on the first (incremental)' );
+
+    ( $Exit, $Report, $Out, $Err ) = $Run->( '--passes', '2', '--dry-run' );
+    is( $Exit, 1, '--passes with --dry-run: refused' );
+    like( $Err, qr/--passes is for real runs/, '... with a clear message' );
+    ( $Exit, $Report, $Out, $Err ) = $Run->( '--passes', '7' );
+    isnt( $Exit, 0, '--passes 7: refused (2 to 6)' );
+}
+
 undef $Fake;
 done_testing();
