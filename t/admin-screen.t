@@ -21,6 +21,7 @@ use warnings;
 no warnings 'once';    ## no critic
 use utf8;
 
+use File::Basename qw(dirname);
 use JSON::PP();
 use Test::More;
 
@@ -97,6 +98,22 @@ my $RequestIDOf = sub {
     my ($Output) = @_;
     return ( $Output =~ m{\A REDIRECT \s Action=AdminSalesForce;Subaction=Request;RequestID=(\S+) \z}xms )[0];
 };
+
+# ------------------------------------------------------------ who may open it
+my $ConfigObject = $Kernel::OM->Get('Kernel::Config');
+my $Registration = $ConfigObject->Get('Frontend::Module')->{AdminSalesForce};
+is_deeply( [ $Registration->{Group}, $Registration->{GroupRo} ], [ ['admin'], [] ], 'the screen: group admin only' );
+my $Tile = $ConfigObject->Get('Frontend::NavigationModule')->{AdminSalesForce};
+is_deeply( [ $Tile->{Group}, $Tile->{GroupRo} ], [ ['admin'], [] ], 'its Admin overview tile: group admin only' );
+my $Loader = $ConfigObject->Get('Loader::Module::AdminSalesForce')->{'002-SalesForce'};
+my $Root   = dirname(__FILE__) . '/..';
+
+for my $File ( map {"$Root/var/httpd/htdocs/js/$_"} @{ $Loader->{JavaScript} } ) {
+    ok( -f $File, "the loader's JavaScript exists: $File" );
+}
+for my $File ( map {"$Root/var/httpd/htdocs/skins/Agent/default/css/$_"} @{ $Loader->{CSS} } ) {
+    ok( -f $File, "the loader's CSS exists: $File" );
+}
 
 # ------------------------------------------------------------ the overview
 my $Page = $Request->();
