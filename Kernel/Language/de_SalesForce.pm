@@ -42,15 +42,16 @@ sub Data {
     $Self->{Translation}->{'Counts'}                          = 'Anzahlen';
     $Self->{Translation}->{'Created'}                         = 'Angelegt';
     $Self->{Translation}->{'Customer users (people)'}         = 'Kundenbenutzer (Personen)';
-    $Self->{Translation}->{'Deleted'}                         = 'Gelöscht';
     $Self->{Translation}->{'Download the full report (JSON)'} = 'Den vollständigen Bericht herunterladen (JSON)';
     $Self->{Translation}->{'Duration'}                        = 'Dauer';
     $Self->{Translation}
         ->{'Every sync run: from the console, by cron, from this screen or from other code. Runs are kept for %s days.'}
         = 'Jeder Synchronisierungslauf: von der Konsole, per Cron, von dieser Seite oder aus anderem Code. Läufe werden %s Tage aufbewahrt.';
-    $Self->{Translation}->{'Exit code'}      = 'Exit-Code';
-    $Self->{Translation}->{'Failed'}         = 'Fehlgeschlagen';
-    $Self->{Translation}->{'Failed records'} = 'Fehlgeschlagene Datensätze';
+    $Self->{Translation}->{'Status (exit code)'}    = 'Status (Exit-Code)';
+    $Self->{Translation}->{'Invalidated / deleted'} = 'Ungültig gesetzt / gelöscht';
+    $Self->{Translation}->{'Exit code'}             = 'Exit-Code';
+    $Self->{Translation}->{'Failed'}                = 'Fehlgeschlagen';
+    $Self->{Translation}->{'Failed records'}        = 'Fehlgeschlagene Datensätze';
     $Self->{Translation}->{
         'Frontend module registration of the admin screen Admin -> Salesforce (connection test, runs, preview, run now, schedule).'
         }
@@ -59,7 +60,6 @@ sub Data {
     $Self->{Translation}->{'ID'}               = 'ID';
     $Self->{Translation}->{'Instance'}         = 'Instanz';
     $Self->{Translation}->{'Integration user'} = 'Integrationsbenutzer';
-    $Self->{Translation}->{'Invalidated'}      = 'Ungültig gesetzt';
     $Self->{Translation}->{'Kind of run'}      = 'Art des Laufs';
     $Self->{Translation}->{'Loader module registration of the admin screen Admin -> Salesforce.'}
         = 'Loader-Modul-Registrierung der Admin-Seite Admin -> Salesforce.';
@@ -77,7 +77,7 @@ sub Data {
     $Self->{Translation}->{'Plan'}                               = 'Plan';
     $Self->{Translation}->{'Preview (dry run)'}                  = 'Vorschau (Probelauf)';
     $Self->{Translation}->{'Preview of %s'}                      = 'Vorschau: %s';
-    $Self->{Translation}->{'Preview or run a sync'}              = 'Synchronisierung vorab ansehen oder ausführen';
+    $Self->{Translation}->{'Preview or run a sync'}              = 'Vorschau oder Abgleich';
     $Self->{Translation}->{'Reading Salesforce and planning...'} = 'Salesforce wird gelesen und geplant...';
     $Self->{Translation}->{'Reading the OTRS customer data...'}  = 'Die OTRS-Kundendaten werden gelesen...';
     $Self->{Translation}->{'Reason'}                             = 'Grund';
