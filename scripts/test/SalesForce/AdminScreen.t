@@ -152,12 +152,19 @@ TEST: {
     $Self->Is( $Page->{Counts}->{create}, 1, '... one company to create' );
     $Self->True( index( $Page->{Rows}->[0]->{Name} // '', $Hostile ) == 0, '... with the hostile name' );
 
-    # The frontend module with OTRS's layout: the name as text, never as markup.
-    require CGI;
+    # The frontend module with OTRS's layout: the name as text, never as markup. The request's
+    # parameters: OTRS 6 and Znuny read a CGI object (WebRequest), OTOBO an HTTP::Request
+    # (HTTPRequest); each ignores the other.
+    my $Query = "Action=AdminSalesForce;Subaction=Request;RequestID=$RequestID;Filter=create";
+    my %WebRequest;
+    if ( eval { require CGI; 1 } ) {
+        $WebRequest{WebRequest} = CGI->new($Query);
+    }
+    if ( eval { require HTTP::Request::Common; 1 } ) {
+        $WebRequest{HTTPRequest} = HTTP::Request::Common::GET("http://localhost/index.pl?$Query");
+    }
     $Kernel::OM->ObjectParamAdd(
-        'Kernel::System::Web::Request' => {
-            WebRequest => CGI->new("Action=AdminSalesForce;Subaction=Request;RequestID=$RequestID;Filter=create"),
-        },
+        'Kernel::System::Web::Request' => \%WebRequest,
         'Kernel::Output::HTML::Layout' => {
             UserID => 1,
             Action => 'AdminSalesForce',
