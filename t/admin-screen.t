@@ -250,6 +250,10 @@ ok( $Run->{Counts}->{created} >= 100, "... which created the companies ($Run->{C
 
 $Page = $Request->();
 like( $Page, qr{Subaction=Run;ID=$RunID">}, 'the overview lists the run' );
+like(
+    $Page, qr{class="SalesForceRunCounts">\s*created $Run->{Counts}->{created}, (?!updated)}s,
+    '... with its counts that are not 0'
+);
 $Page = $Request->(
     Form => {
         Subaction => 'Run',

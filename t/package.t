@@ -244,7 +244,13 @@ for my $Test (@Tests) {
     );
     like( $Script, qr{\n\$Self->DoneTesting\(\);\n\n1;\n\z}xms, "OTOBO: $Test ends with \$Self->DoneTesting()" );
     my $Undone = $Script =~ s{\n\$Self->DoneTesting\(\);\n}{}r;
-    $Undone =~ s{\n\#[^\n]*\nuse\sKernel::System::UnitTest::RegisterDriver;\n}{}xms;
+    like(
+        $Script,
+        qr{\nuse\sKernel::System::UnitTest::MockTime\s\(\);\nuse\sKernel::System::UnitTest::RegisterDriver;\n}xms,
+        "OTOBO: $Test loads MockTime first (it fixes the time only for code compiled after it)"
+    );
+    $Undone
+        =~ s{\n(?:\#[^\n]*\n)+use\sKernel::System::UnitTest::MockTime\s\(\);\nuse\sKernel::System::UnitTest::RegisterDriver;\n}{}xms;
     is( $Undone, $Source, '... and nothing else changed' );
 }
 for my $Location ( grep { $_ ne $SysConfig && $_ !~ m{\A scripts/test/}xms } sort keys %OtrsFiles ) {
@@ -266,8 +272,8 @@ for my $Location ( grep { $_ ne $SysConfig && $_ !~ m{\A scripts/test/}xms } sor
     ok( $Back eq $Text, 'the OTOBO package with the otrs root, Framework and files is the OTRS package byte for byte' );
 }
 
-# Each OTOBO test runs as a script of its own (as TAP::Harness runs it), here with a stand-in
-# for OTOBO's RegisterDriver and no fake org: it skips, plans and exits 0. The OTRS test is
+# Each OTOBO test runs as a script of its own (as TAP::Harness runs it), here with stand-ins
+# for OTOBO's MockTime and RegisterDriver and no fake org: it skips, plans and exits 0. The OTRS test is
 # evaluated as OTRS 6's driver does and returns true.
 {
     my $StubLib = "$Work/otobo-stub";
@@ -282,6 +288,7 @@ sub True        { my ( $Self, $Ok, $Name ) = @_; return Test::More::ok( $Ok, $Na
 sub DoneTesting { return Test::More::done_testing() }
 1;
 STUB
+    Spew( "$StubLib/Kernel/System/UnitTest/MockTime.pm", "package Kernel::System::UnitTest::MockTime;\n1;\n" );
     my $Script = Spew( "$Work/otobo-tests/Backend.t", $OtoboFiles{'scripts/test/SalesForce/Backend.t'} );
     my ( $ScriptExit, $ScriptOutput ) = Run(
         Command => [ $^X, "-I$StubLib", "-I$Root", $Script ],

@@ -359,5 +359,27 @@ ok(
     )
     or diag explain $Report->{notes};
 
+# A database whose name column is shorter (OTOBO: 191): the sync reads the length from the
+# database (DBI column_info) and the name is shortened to that.
+{
+    local $Kernel::System::DB::ColumnSizes{customer_company} = {
+        name        => 191,
+        customer_id => 150
+    };
+    my $OtherName = 'Kürzere Spalte ' . ( 'y' x 180 );
+    $SalesForceObject->Create(
+        Type => 'Account',
+        Name => $OtherName,
+    );
+    my $Other   = $SalesForceObject->DoQuery( Query => "SELECT Id FROM Account WHERE Name LIKE 'Kürzere%'" );
+    my $OtherID = $Other && $Other->[0] ? $Other->[0]->{Id} : '';
+    ( $Exit, $Report ) = $Run->('--json');
+    is( $Exit, 0, 'a name column of 191 characters: exit 0' );
+    my %Company = $CompanyObject->CustomerCompanyGet( CustomerID => $OtherID );
+    is( length( $Company{CustomerCompanyName} // '' ), 191, '... the name is shortened to 191 characters' );
+    ok( ( grep {m/\Q$OtherID\E: .*holds 191;/} @{ $Report->{notes} || [] } ), '... and the report says 191' )
+        or diag explain $Report->{notes};
+}
+
 undef $Fake;
 done_testing();

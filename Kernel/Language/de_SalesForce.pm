@@ -40,18 +40,16 @@ sub Data {
     $Self->{Translation}->{'Connected in %s s.'}              = 'Verbunden in %s s.';
     $Self->{Translation}->{'Connection'}                      = 'Verbindung';
     $Self->{Translation}->{'Counts'}                          = 'Anzahlen';
-    $Self->{Translation}->{'Created'}                         = 'Angelegt';
     $Self->{Translation}->{'Customer users (people)'}         = 'Kundenbenutzer (Personen)';
     $Self->{Translation}->{'Download the full report (JSON)'} = 'Den vollständigen Bericht herunterladen (JSON)';
     $Self->{Translation}->{'Duration'}                        = 'Dauer';
     $Self->{Translation}
         ->{'Every sync run: from the console, by cron, from this screen or from other code. Runs are kept for %s days.'}
         = 'Jeder Synchronisierungslauf: von der Konsole, per Cron, von dieser Seite oder aus anderem Code. Läufe werden %s Tage aufbewahrt.';
-    $Self->{Translation}->{'Status (exit code)'}    = 'Status (Exit-Code)';
-    $Self->{Translation}->{'Invalidated / deleted'} = 'Ungültig gesetzt / gelöscht';
-    $Self->{Translation}->{'Exit code'}             = 'Exit-Code';
-    $Self->{Translation}->{'Failed'}                = 'Fehlgeschlagen';
-    $Self->{Translation}->{'Failed records'}        = 'Fehlgeschlagene Datensätze';
+    $Self->{Translation}->{'Status (exit code)'} = 'Status (Exit-Code)';
+    $Self->{Translation}->{'nothing written'}    = 'nichts geschrieben';
+    $Self->{Translation}->{'Exit code'}          = 'Exit-Code';
+    $Self->{Translation}->{'Failed records'}     = 'Fehlgeschlagene Datensätze';
     $Self->{Translation}->{
         'Frontend module registration of the admin screen Admin -> Salesforce (connection test, runs, preview, run now, schedule).'
         }
@@ -102,7 +100,6 @@ sub Data {
     $Self->{Translation}->{'Settings to check'} = 'Zu prüfende Einstellungen';
     $Self->{Translation}->{'Show'}              = 'Zeigen';
     $Self->{Translation}->{'Show the run'}      = 'Den Lauf zeigen';
-    $Self->{Translation}->{'Skipped'}           = 'Übersprungen';
     $Self->{Translation}->{'Skipped records'}   = 'Übersprungene Datensätze';
     $Self->{Translation}->{'Started'}           = 'Gestartet';
     $Self->{Translation}->{'State'}             = 'Zustand';
@@ -141,13 +138,11 @@ sub Data {
     $Self->{Translation}->{'This request is unknown or has expired.'} = 'Dieser Auftrag ist unbekannt oder abgelaufen.';
     $Self->{Translation}->{'This run is unknown or was removed by the retention.'}
         = 'Dieser Lauf ist unbekannt oder wurde nach Ablauf der Aufbewahrungszeit entfernt.';
-    $Self->{Translation}->{'Trigger'}   = 'Auslöser';
-    $Self->{Translation}->{'Unchanged'} = 'Unverändert';
+    $Self->{Translation}->{'Trigger'} = 'Auslöser';
     $Self->{Translation}->{'Unknown kind: choose companies or customers.'}
         = 'Unbekannte Art: wählen Sie Firmen oder Kunden.';
     $Self->{Translation}->{'Unknown request: choose a preview or a sync.'}
         = 'Unbekannter Auftrag: wählen Sie Vorschau oder Synchronisierung.';
-    $Self->{Translation}->{'Updated'} = 'Aktualisiert';
     $Self->{Translation}->{'Waiting for the OTRS daemon to start the task...'}
         = 'Warten, bis der OTRS-Daemon die Aufgabe startet...';
     $Self->{Translation}->{'Writing the preview...'}     = 'Die Vorschau wird geschrieben...';

@@ -7,8 +7,8 @@ use super::ids::{
 use super::output::{Action, Cleanup, FetchStats, Plan, Skip};
 use super::record::SfRecord;
 use super::spec::{
-    column_length, CleanupAction, Kind, LoginField, Mode, Piece, Spec, P_CUSTOMER_ID, P_EMAIL,
-    P_FIRST, P_LAST, P_NAME_C,
+    CleanupAction, Kind, LoginField, Mode, Piece, Spec, P_CUSTOMER_ID, P_EMAIL, P_FIRST, P_LAST,
+    P_NAME_C,
 };
 use super::state::{OtrsRecord, OtrsState};
 use serde_json::{Map, Value};
@@ -189,7 +189,9 @@ impl<'a> Ctx<'a> {
         }
         for (i, v) in values.iter().enumerate() {
             let param = &self.spec.params[i];
-            if let (Some(v), Some(max)) = (v, column_length(self.spec.kind, param)) {
+            if let (Some(v), Some(max)) =
+                (v, self.spec.settings.column_length(self.spec.kind, param))
+            {
                 let len = v.chars().count();
                 if len > max {
                     return Some(format!(
@@ -238,7 +240,11 @@ impl<'a> Ctx<'a> {
         let length =
             |parts: &[(String, bool)]| parts.iter().map(|p| p.0.chars().count()).sum::<usize>();
         let full = length(&parts);
-        let max = column_length(Kind::Companies, "CustomerCompanyName").unwrap_or(usize::MAX);
+        let max = self
+            .spec
+            .settings
+            .column_length(Kind::Companies, "CustomerCompanyName")
+            .unwrap_or(usize::MAX);
         while length(&parts) > max {
             let over = length(&parts) - max;
             let Some(longest) = parts
@@ -291,7 +297,9 @@ impl<'a> Ctx<'a> {
                 (name, Some(full_length)) => {
                     self.plan.notes.push(format!(
                         "Account {id}: the company name is {full_length} characters long, the OTRS column holds {}; it was shortened to \"{name}\"",
-                        column_length(Kind::Companies, "CustomerCompanyName").unwrap_or(0)
+                        spec.settings
+                            .column_length(Kind::Companies, "CustomerCompanyName")
+                            .unwrap_or(0)
                     ));
                     name
                 }

@@ -62,6 +62,9 @@ pub struct Settings {
     pub cleanup_max_share: f64,
     pub force: bool,
     pub revalidate_manual: bool,
+    /// Column lengths of this OTRS where they differ from the OTRS 6 schema
+    /// (OTOBO has 191 for names and logins), by OTRS param.
+    pub column_lengths: HashMap<String, usize>,
 }
 
 impl Default for Settings {
@@ -80,6 +83,7 @@ impl Default for Settings {
             cleanup_max_share: 0.1,
             force: false,
             revalidate_manual: false,
+            column_lengths: HashMap::new(),
         }
     }
 }
@@ -135,6 +139,7 @@ impl Settings {
             "cleanup_max_share",
             "force",
             "revalidate_manual",
+            "column_lengths",
         ];
         if let Some(key) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
             return Err(bad(format!(
@@ -255,6 +260,7 @@ impl Settings {
         }
         out.force = opt_bool(s, "force")?.unwrap_or(false);
         out.revalidate_manual = opt_bool(s, "revalidate_manual")?.unwrap_or(false);
+        out.column_lengths = column_lengths(s)?;
         Ok(out)
     }
 }
@@ -264,6 +270,45 @@ impl Settings {
 pub(crate) enum Piece {
     Text(String),
     Field(usize),
+}
+
+/// `settings.column_lengths`: { OTRS param: length in characters } as the
+/// database of this OTRS says (optional; the OTRS 6 schema otherwise).
+fn column_lengths(s: &Value) -> Result<HashMap<String, usize>> {
+    let map = match s.get("column_lengths") {
+        None | Some(Value::Null) => return Ok(HashMap::new()),
+        Some(Value::Object(map)) => map,
+        Some(other) => {
+            return Err(bad(format!(
+                "settings.column_lengths must be an object, not {other}"
+            )))
+        }
+    };
+    map.iter()
+        .map(|(param, length)| {
+            length
+                .as_u64()
+                .or_else(|| length.as_str().and_then(|t| t.trim().parse().ok()))
+                .filter(|n| *n > 0)
+                .map(|n| (param.clone(), n as usize))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "settings.column_lengths.{param} must be a positive whole number, not {length}"
+                    ))
+                })
+        })
+        .collect()
+}
+
+impl Settings {
+    /// The length of the OTRS column behind `param`: as this OTRS's
+    /// database says (`column_lengths`), else as in the OTRS 6 schema.
+    pub fn column_length(&self, kind: Kind, param: &str) -> Option<usize> {
+        self.column_lengths
+            .get(param)
+            .copied()
+            .or_else(|| column_length(kind, param))
+    }
 }
 
 /// Maximum length in characters of the OTRS columns behind each param

@@ -385,6 +385,47 @@ fn a_too_long_company_name_is_shortened_keeping_the_id() {
 }
 
 #[test]
+fn the_column_lengths_of_this_database_win_over_the_otrs_6_schema() {
+    // OTOBO: company names and logins hold 191 characters.
+    let p = run(
+        "companies",
+        json!({"column_lengths": {"CustomerCompanyName": 191, "CustomerCompanyCity": 5}}),
+        json!([
+            {"Id": acc(1), "Name": "n".repeat(195)},
+            {"Id": acc(2), "Name": "ok"},
+        ]),
+        json!({}),
+    );
+    let created = actions(&p, "create");
+    let name = created[0]["values"]["CustomerCompanyName"]
+        .as_str()
+        .unwrap();
+    assert_eq!(name.chars().count(), 191, "{name}");
+    assert!(
+        p["notes"][0].as_str().unwrap().contains("holds 191;"),
+        "{p}"
+    );
+
+    let p = run(
+        "companies",
+        json!({"attributes": {"CustomerCompanyCity": "BillingCity"},
+               "column_lengths": {"CustomerCompanyCity": 5}}),
+        json!([{"Id": acc(1), "Name": "a", "BillingCity": "Berlin"}]),
+        json!({}),
+    );
+    let s = skipped(&p);
+    assert!(s[0].1.contains("holds 5"), "{s:?}");
+
+    for bad in [json!({"X": 0}), json!({"X": "many"}), json!([191])] {
+        let settings = json!({ "column_lengths": bad });
+        assert!(
+            crate::sync::Settings::from_json(&settings).is_err(),
+            "{settings}"
+        );
+    }
+}
+
+#[test]
 fn missing_and_too_long_values_are_skipped_not_truncated() {
     let long = "x".repeat(201);
     let p = run(

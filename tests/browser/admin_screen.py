@@ -83,13 +83,17 @@ def no_alert(driver):
         return True
 
 
-def shot(driver, directory, name, element_id=None):
-    """A screenshot of the page, or of one section (element) of it."""
+def shot(driver, directory, name, element_id=None, show=None):
+    """A screenshot of the page, or of one section (element) of it, or of the window with
+    the element show in its middle (an element screenshot is cut at the window's height)."""
     if not directory:
         return
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, name)
-    if element_id:
+    if show is not None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", show)
+        driver.save_screenshot(path)
+    elif element_id:
         element = driver.find_element(By.ID, element_id)
         driver.execute_script("arguments[0].scrollIntoView(true);", element)
         element.screenshot(path)
@@ -186,18 +190,19 @@ def run(checks, args):
 
         # The hostile Account is one of the creates: page through them until it shows.
         driver.find_element(By.CSS_SELECTOR, "#SalesForcePreviewCounts a[data-action='create']").click()
-        found = False
+        found = None
         while True:
             wait.until(EC.presence_of_element_located((By.ID, "SalesForcePreviewTable")))
-            names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#SalesForcePreviewTable .SalesForceName")]
-            found = any(n.startswith(HOSTILE) for n in names)
+            names = driver.find_elements(By.CSS_SELECTOR, "#SalesForcePreviewTable .SalesForceName")
+            found = next((e for e in names if e.text.startswith(HOSTILE)), None)
             following = driver.find_elements(By.ID, "SalesForcePreviewNext")
-            if found or not following:
+            if found is not None or not following:
                 break
             following[0].click()
-        checks.check(found, "the hostile Account name is shown as text")
+        checks.check(found is not None, "the hostile Account name is shown as text")
         checks.check(no_alert(driver), "... and no script ran (no alert)")
-        shot(driver, args.screenshots, "admin-salesforce-preview-hostile.png", "SalesForcePreviewPlan")
+        shot(driver, args.screenshots, "admin-salesforce-preview-hostile.png", "SalesForcePreviewPlan",
+             show=found.find_element(By.XPATH, "./ancestor::tr[1]") if found is not None else None)
 
         # Run now: the real sync, then its run.
         driver.get(base + "?Action=AdminSalesForce")

@@ -210,6 +210,9 @@ sub Sync {
     }
     $Report->{otrs_records} = scalar @{ $State->{ $Kind eq 'companies' ? 'companies' : 'users' } };
 
+    # The columns as this database has them (OTOBO's are shorter than OTRS 6's).
+    $Settings->{column_lengths} = $Self->ColumnLengths( Kind => $Kind );
+
     $Progress->( Stage => 'plan' );
     my $Plan = $Self->Plan(
         Kind     => $Kind,

@@ -330,7 +330,8 @@ sub Configure {
 =head2 KeepStateFile()
 
 Remembers the sync's state file and mirror of one kind (they are not in the database, so
-the unit test helper does not restore them); L</Stop()> puts them back as they were.
+the unit test helper does not restore them) and sets them aside, so the test starts
+without them; L</Stop()> puts them back as they were.
 
     $FakeObject->KeepStateFile( Kind => 'companies' );    # or 'customers'
 
@@ -348,6 +349,10 @@ sub KeepStateFile {
             Mode     => 'binmode',
             )
             : undef;
+
+        # The test starts without them: a mirror left by an earlier fake of the same org id
+        # would make the test's first run incremental.
+        unlink $File, "$File.new";
     }
     return 1;
 }

@@ -60,7 +60,8 @@ TEST: {
         },
     );
 
-    # The unit test helper fixes the time on OTRS 6 and Znuny; OTOBO 11 has functions for it.
+    # The unit test helper fixes the time on OTRS 6 and Znuny; OTOBO has functions for it
+    # (Kernel::System::UnitTest::MockTime, loaded before everything else in the OTOBO package).
     my %FixedTime;
     for my $Name (qw(Set AddSeconds Unset)) {
         my $Method = "FixedTime$Name";
@@ -268,7 +269,7 @@ TEST: {
     );
     $Self->True( $RunHistoryObject->RunCleanup(), 'RunCleanup with RetentionDays 90' );
     $Self->Is( scalar $RunHistoryObject->RunGet( ID => $OldID ), undef, '... deletes the run of 91 days ago' );
-    $Self->True( $RunHistoryObject->RunGet( ID => $KeptID ), '... keeps the run of 89 days ago' );
+    $Self->True( scalar $RunHistoryObject->RunGet( ID => $KeptID ), '... keeps the run of 89 days ago' );
 
     $FixedTime{AddSeconds}->( 2 * $Day );
     $Self->True( $RunHistoryObject->RunCleanup(), 'two days later: RunCleanup' );

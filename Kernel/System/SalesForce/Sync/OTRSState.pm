@@ -145,6 +145,46 @@ sub OTRSState {
     return \%State;
 }
 
+=head2 ColumnLengths()
+
+The lengths of the text columns behind the mapped params, as the database of this
+OTRS says (OTOBO's company names and logins hold 191 characters where OTRS 6 has
+200), for the planner's C<column_lengths>. Empty when the database driver cannot
+tell; the planner then keeps the lengths of the OTRS 6 schema.
+
+    my $Lengths = $SyncObject->ColumnLengths( Kind => 'companies' );
+    # { CustomerCompanyName => 191, CustomerID => 150, ... }
+
+=cut
+
+sub ColumnLengths {
+    my ( $Self, %Param ) = @_;
+
+    my ( $Table, $Map ) = $Self->_BackendMap( $Param{Kind} eq 'companies' ? 'CustomerCompany' : 'CustomerUser' );
+    my $Handle = $Kernel::OM->Get('Kernel::System::DB')->{dbh};
+    return {} if !$Handle || !$Handle->can('column_info');
+
+    # Oracle keeps table names in capitals.
+    my %Size;
+    NAME:
+    for my $Name ( $Table, uc $Table ) {
+        my $Rows = eval { $Handle->column_info( undef, undef, $Name, undef )->fetchall_arrayref( {} ) } || [];
+        for my $Row ( @{$Rows} ) {
+            next if ( $Row->{TYPE_NAME}   // '' ) !~ m{char}xmsi;
+            next if ( $Row->{COLUMN_SIZE} // '' ) !~ m{\A [1-9][0-9]* \z}xms;
+            $Size{ lc( $Row->{COLUMN_NAME} // '' ) } = $Row->{COLUMN_SIZE} + 0;
+        }
+        last NAME if %Size;
+    }
+
+    my %Lengths;
+    for my $Entry ( @{$Map} ) {
+        my $Size = $Size{ lc( $Entry->[1] // '' ) } or next;
+        $Lengths{ $Entry->[0] } = $Size;
+    }
+    return \%Lengths;
+}
+
 =begin Internal:
 
 =cut

@@ -36,6 +36,9 @@ our @ObjectDependencies = (
     'Kernel::System::Log',
 );
 
+# Column sizes column_info reports (see Kernel::System::DB::StandInHandle::column_info).
+our %ColumnSizes;
+
 my %UniqueKeys = (
     customer_company    => [ [ 'customer_id', 'customer_company_pkey' ], [ 'name', 'customer_company_name' ] ],
     customer_user       => [ [ 'login',       'customer_user_login' ] ],
@@ -651,6 +654,17 @@ sub new {
     return $Self;
 }
 
+# DBI's column_info as far as the sync asks it: the sizes the test put in
+# %Kernel::System::DB::ColumnSizes ({ table => { column => size } }, e.g. OTOBO's 191),
+# nothing else (then the sync keeps the OTRS 6 lengths).
+sub column_info {    ## no critic (NamingConventions::Capitalization)
+    my ( $Self, $Catalog, $Schema, $Table, $Column ) = @_;
+
+    my $Sizes = $Kernel::System::DB::ColumnSizes{ $Table // '' } || {};
+    my @Rows  = map { { COLUMN_NAME => $_, COLUMN_SIZE => $Sizes->{$_}, TYPE_NAME => 'VARCHAR' } } sort keys %{$Sizes};
+    return Kernel::System::DB::StandInResult->new( \@Rows );
+}
+
 sub begin_work {    ## no critic (NamingConventions::Capitalization)
     my ($Self) = @_;
 
@@ -702,6 +716,23 @@ sub _End {
     $Self->{DB}->{Journal} = undef;
     $Self->{DB}->{Aborted} = 0;
     return;
+}
+
+package Kernel::System::DB::StandInResult;    ## no critic (Modules::ProhibitMultiplePackages)
+
+# A statement handle with its rows already fetched (column_info).
+
+use strict;
+use warnings;
+
+sub new {
+    my ( $Type, $Rows ) = @_;
+    return bless { Rows => $Rows }, $Type;
+}
+
+sub fetchall_arrayref {    ## no critic (NamingConventions::Capitalization)
+    my ($Self) = @_;
+    return [ @{ $Self->{Rows} } ];
 }
 
 1;
