@@ -231,7 +231,11 @@ def run(checks, args):
                      "the schedule of the cron tasks: " + " ".join(schedule.split()))
         shot(driver, args.screenshots, "admin-salesforce-schedule.png", "SalesForceSchedule")
     finally:
-        driver.quit()
+        # Log out: OTRS allows each agent a limited number of sessions.
+        try:
+            driver.get(base + "?Action=Logout")
+        finally:
+            driver.quit()
 
 
 if __name__ == "__main__":
