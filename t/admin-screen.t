@@ -48,10 +48,17 @@ local $Kernel::OM = Kernel::System::ObjectManager->new();
 # One web request: a new module and request object each time, as OTRS makes them.
 my $Request = sub {
     my (%Param) = @_;
-    local $ENV{REQUEST_METHOD} = $Param{Method} // 'GET';
     my %Form = %{ $Param{Form} || {} };
+
+    # OTRS 6 (CGI, mod_perl) gives the method in the environment, OTOBO (PSGI) in its request object.
+    local $ENV{REQUEST_METHOD} = $Param{PSGI} ? undef : $Param{Method} // 'GET';
     $Kernel::OM->ObjectsDiscard( Objects => [ 'Kernel::System::Web::Request', 'Kernel::Output::HTML::Layout' ] );
-    $Kernel::OM->ObjectParamAdd( 'Kernel::System::Web::Request' => { Param => \%Form } );
+    $Kernel::OM->ObjectParamAdd(
+        'Kernel::System::Web::Request' => {
+            Param => \%Form,
+            ( $Param{PSGI} ? ( Method => $Param{Method} // 'GET' ) : () ),
+        }
+    );
     require Kernel::Modules::AdminSalesForce;
     my $Module = Kernel::Modules::AdminSalesForce->new(
         Action    => 'AdminSalesForce',
@@ -164,6 +171,30 @@ like(
     'a POST with a wrong token is refused'
 );
 is( scalar @Kernel::System::AsynchronousExecutor::Queue, 0, '... and started nothing' );
+like(
+    $Request->(
+        PSGI   => 1,
+        Method => 'GET',
+        Form   => {
+            Subaction      => 'ConnectionTest',
+            ChallengeToken => 'TestToken'
+        }
+    ),
+    qr{\AERROR SCREEN .*POST},
+    'OTOBO (PSGI): a GET of an action is refused'
+);
+unlike(
+    $Request->(
+        PSGI   => 1,
+        Method => 'POST',
+        Form   => {
+            Subaction      => 'ConnectionTest',
+            ChallengeToken => 'TestToken'
+        }
+    ),
+    qr{\AERROR SCREEN},
+    '... and a POST is taken (the method comes from the request object, not the environment)'
+);
 
 # ------------------------------------------------------------ connection test
 $Page = $Post->( Subaction => 'ConnectionTest' );

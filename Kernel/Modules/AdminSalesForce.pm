@@ -58,7 +58,7 @@ sub Run {
     my $Subaction    = $Self->{Subaction} // '';
 
     if ( $IsAction{$Subaction} ) {
-        if ( ( $ENV{REQUEST_METHOD} // '' ) ne 'POST' ) {
+        if ( $Self->_RequestMethod() ne 'POST' ) {
             return $LayoutObject->ErrorScreen(
                 Message => Translatable('This action needs a form submission (POST).'),
             );
@@ -80,6 +80,16 @@ sub Run {
 # A string for the translation tools; translated where it is shown.
 sub Translatable {
     return $_[0];
+}
+
+# OTOBO (PSGI) tells the method through its request object; OTRS 6 runs under CGI or
+# mod_perl, which set REQUEST_METHOD.
+sub _RequestMethod {
+    my ( $Self, %Param ) = @_;
+
+    my $ParamObject = $Kernel::OM->Get('Kernel::System::Web::Request');
+    return $ParamObject->RequestMethod() // '' if $ParamObject->can('RequestMethod');
+    return $ENV{REQUEST_METHOD} // '';
 }
 
 sub _ConnectionTest {

@@ -231,9 +231,12 @@ def run(checks, args):
                      "the schedule of the cron tasks: " + " ".join(schedule.split()))
         shot(driver, args.screenshots, "admin-salesforce-schedule.png", "SalesForceSchedule")
     finally:
-        # Log out: OTRS allows each agent a limited number of sessions.
+        # Log out through the page's own link (it carries the challenge token OTOBO wants):
+        # OTRS allows each agent a limited number of sessions.
         try:
-            driver.get(base + "?Action=Logout")
+            links = driver.find_elements(By.ID, "LogoutButton")
+            if links:
+                driver.get(links[0].get_attribute("href"))
         finally:
             driver.quit()
 
