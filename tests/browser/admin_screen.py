@@ -12,7 +12,7 @@ Headless Chromium, driven by Selenium through Debian's chromedriver:
         --fake-data-url https://127.0.0.1:PORT/_fake/data --fake-ca-file /path/ca.pem \\
         --screenshots doc/images
 
-With --fake-data-url the test first adds an Account named <script>alert(1)</script>
+With --fake-data-url the test first adds an Account named <script>alert(1)</script> <time>
 to the fake org (through the fake's data API); without it, such an Account must be
 there already. Steps: log in; the Admin overview has the Salesforce tile; the
 screen shows the sign-in settings without secrets; "Test connection" names the
@@ -58,8 +58,11 @@ class Checks:
 
 
 def add_hostile_account(data_url, ca_file):
+    """A new Account whose name starts with HOSTILE (a time stamp after it, so that each run
+    adds one the preview shows as created, whatever earlier runs left in OTRS)."""
     context = ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
-    body = json.dumps({"create": [{"type": "Account", "Name": HOSTILE}]}).encode()
+    name = f"{HOSTILE} {int(time.time())}"
+    body = json.dumps({"create": [{"type": "Account", "Name": name}]}).encode()
     request = urllib.request.Request(data_url, data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, context=context, timeout=30) as answer:
         return answer.status == 200
@@ -141,7 +144,7 @@ def run(checks, args):
 
     if args.fake_data_url:
         checks.check(add_hostile_account(args.fake_data_url, args.fake_ca_file),
-                     "the fake org has an Account named " + HOSTILE)
+                     "the fake org has a new Account named " + HOSTILE + " ...")
 
     base = args.url.rstrip("/") + "/index.pl"
     driver = start_browser(args.chromium, args.chromedriver)
