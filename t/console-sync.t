@@ -190,7 +190,10 @@ is( $Exit, 0, 'the lock was released after the run' );
     is( () = $Out =~ m{ \d+ \s created, }xmsg, 2, '... prints two summaries' );
     ok( time() - $Started >= 2, '... the second pass starts half the period after the first' );
     is( $RunHistoryObject->RunCount( Kind => 'companies' ), $Before + 2, '... records two runs' );
-    my ($Last) = $RunHistoryObject->RunList( Kind => 'companies', Limit => 1 );
+    my ($Last) = $RunHistoryObject->RunList(
+        Kind  => 'companies',
+        Limit => 1
+    );
     is( $Last->{RunKind}, 'incremental', '... the second builds on the first (incremental)' );
 
     ( $Exit, $Report, $Out, $Err ) = $Run->( '--passes', '2', '--dry-run' );
