@@ -72,7 +72,7 @@ pub use ids::{
 pub use output::{Action, Cleanup, FetchStats, Plan, Skip};
 pub use planner::{plan_records, Relation};
 pub use record::SfRecord;
-pub use spec::{column_length, CleanupAction, Kind, LoginField, Mode, Settings, Spec};
+pub use spec::{CleanupAction, Kind, LoginField, Mode, Settings, Spec};
 pub use state::{OtrsRecord, OtrsState, Slot};
 
 use crate::error::{Error, ErrorKind, Result};

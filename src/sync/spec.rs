@@ -62,8 +62,9 @@ pub struct Settings {
     pub cleanup_max_share: f64,
     pub force: bool,
     pub revalidate_manual: bool,
-    /// Column lengths of this OTRS where they differ from the OTRS 6 schema
-    /// (OTOBO has 191 for names and logins), by OTRS param.
+    /// Column lengths as the database of this OTRS reports them, by OTRS
+    /// param (OTOBO has 191 for names and logins); params not in it keep
+    /// the OTRS 6 schema's lengths.
     pub column_lengths: HashMap<String, usize>,
 }
 
@@ -315,7 +316,7 @@ impl Settings {
 /// (the OTRS 6 schema: `customer_company`, `customer_user`). Longer values
 /// are skipped, never truncated; only a company name is shortened (see
 /// the planner), so that memberships have a company to point at.
-pub fn column_length(kind: Kind, param: &str) -> Option<usize> {
+fn column_length(kind: Kind, param: &str) -> Option<usize> {
     match kind {
         Kind::Companies => match param {
             "CustomerID" => Some(150),

@@ -317,13 +317,15 @@ sub RequestRun {
         return;
     };
 
+    my $State;
     my $Report = eval {
         $SyncObject->Sync(
-            Kind     => $Kind,
-            DryRun   => $DryRun,
-            Trigger  => 'screen',
-            UserID   => $Param{UserID} || 1,
-            Progress => $Progress,
+            Kind      => $Kind,
+            DryRun    => $DryRun,
+            Trigger   => 'screen',
+            UserID    => $Param{UserID} || 1,
+            Progress  => $Progress,
+            OTRSState => \$State,
         );
     };
     my $Died = $@;
@@ -348,6 +350,7 @@ sub RequestRun {
             RequestID => $RequestID,
             Kind      => $Kind,
             Report    => $Report,
+            State     => $State || {},
         );
     }
 
@@ -546,23 +549,50 @@ sub Schedule {
 =cut
 
 # Writes the preview rows, one JSON line each: the plan's actions with the old
-# values of the fields they change, then the skipped records. Returns the row count.
+# values of the fields they change (from State, the OTRS data the plan was made
+# from), then the skipped records. Returns the row count.
 sub _PreviewWrite {
     my ( $Self, %Param ) = @_;
 
-    my $Kind       = $Param{Kind};
-    my $Report     = $Param{Report};
-    my $SyncObject = $Kernel::OM->Get('Kernel::System::SalesForce::Sync');
-    my $JSONObject = $Kernel::OM->Get('Kernel::System::JSON');
-
-    # The OTRS records as the plan saw them (one query per table), for the old values.
-    my $State = $SyncObject->OTRSState(
-        Kind     => $Kind,
-        Settings => $SyncObject->Settings( Kind => $Kind ),
-    ) || {};
+    my $Kind = $Param{Kind};
     my ( $Records, $Key )
-        = $Kind eq 'companies' ? ( $State->{companies}, 'CustomerID' ) : ( $State->{users}, 'UserLogin' );
+        = $Kind eq 'companies' ? ( $Param{State}->{companies}, 'CustomerID' ) : ( $Param{State}->{users}, 'UserLogin' );
     my %Old = map { lc( $_->{$Key} // '' ) => $_ } @{ $Records || [] };
+
+    my @Rows;
+    for my $Action ( @{ $Param{Report}->{actions} } ) {
+        my $ID     = $Action->{id} // '';
+        my $Record = $Old{ lc $ID } || {};
+        my $Values = $Action->{action} eq 'create' ? $Action->{values} || {} : $Action->{changes} || {};
+        push @Rows, {
+            Action  => $Action->{action},
+            ID      => $ID,
+            Name    => _DisplayName( $Kind, { %{$Record}, %{$Values} } ),
+            Changes => [
+                map {
+                    {
+                        Field => $_,
+                        Old   => $Action->{action} eq 'create' ? undef : $Record->{$_},
+                        New   => $Values->{$_},
+                    }
+                } sort keys %{$Values}
+            ],
+            MembershipsAdd    => $Action->{memberships_add}    || [],
+            MembershipsRemove => $Action->{memberships_remove} || [],
+            Reason            => $Action->{reason} // '',
+        };
+    }
+    for my $Skip ( @{ $Param{Report}->{skipped} || [] } ) {
+        push @Rows, {
+            Action            => 'skip',
+            ID                => $Skip->{id}   // '',
+            Name              => $Skip->{name} // '',
+            Changes           => [],
+            MembershipsAdd    => [],
+            MembershipsRemove => [],
+            Reason            => $Skip->{reason} // '',
+        };
+    }
 
     my $File = $Self->_RequestDirectory( $Param{RequestID} ) . '/preview.jsonl';
     my $Handle;
@@ -574,52 +604,18 @@ sub _PreviewWrite {
         return 0;
     }
 
-    my $Rows = 0;
-    for my $Action ( @{ $Report->{actions} } ) {
-        my $ID      = $Action->{id} // '';
-        my $Record  = $Old{ lc $ID } || {};
-        my $Values  = $Action->{action} eq 'create' ? $Action->{values} || {} : $Action->{changes} || {};
-        my @Changes = map {
-            {
-                Field => $_,
-                Old   => $Action->{action} eq 'create' ? undef : $Record->{$_},
-                New   => $Values->{$_},
-            }
-        } sort keys %{$Values};
-        my $Name = _DisplayName( $Kind, { %{$Record}, %{$Values} } );
+    # Keys sorted: every line starts with its Action (PreviewPage() relies on it).
+    my $JSONObject = $Kernel::OM->Get('Kernel::System::JSON');
+    for my $Row (@Rows) {
         print {$Handle} $JSONObject->Encode(
-            Data => {
-                Action            => $Action->{action},
-                ID                => $ID,
-                Name              => $Name,
-                Changes           => \@Changes,
-                MembershipsAdd    => $Action->{memberships_add}    || [],
-                MembershipsRemove => $Action->{memberships_remove} || [],
-                Reason            => $Action->{reason} // '',
-            },
+            Data     => $Row,
             SortKeys => 1,
         ) . "\n";
-        $Rows++;
-    }
-    for my $Skip ( @{ $Report->{skipped} || [] } ) {
-        print {$Handle} $JSONObject->Encode(
-            Data => {
-                Action            => 'skip',
-                ID                => $Skip->{id}   // '',
-                Name              => $Skip->{name} // '',
-                Changes           => [],
-                MembershipsAdd    => [],
-                MembershipsRemove => [],
-                Reason            => $Skip->{reason} // '',
-            },
-            SortKeys => 1,
-        ) . "\n";
-        $Rows++;
     }
     close $Handle;
     rename "$File.new", $File;
 
-    return $Rows;
+    return scalar @Rows;
 }
 
 # The effective value of a SysConfig setting, valid or not ({} when unknown).

@@ -47,6 +47,9 @@ use constant {
     ExitUnreadable => 3,    # nothing done: Salesforce could not be read (login/fetch failed)
 };
 
+# The counts of a report, each 0 before the run.
+my @CountNames = qw(created updated unchanged invalidated deleted skipped failed memberships_added memberships_removed);
+
 =head1 NAME
 
 Kernel::System::SalesForce::Sync - plan and apply the Salesforce to OTRS customer sync
@@ -113,6 +116,8 @@ its retention; a failure to record is logged and changes nothing of the run.
         Progress   => sub { my %P = @_; },   # optional: called with Stage, Done, Total, Seconds
         Trigger    => 'console',             # optional: what ran it, for the run history:
                                              #   console | cron | screen | api (default)
+        OTRSState  => \my $State,            # optional: gets the OTRS data the plan was made
+                                             #   from (see OTRSState()), e.g. for a preview
     );
 
 Returns a report (never undef):
@@ -153,10 +158,7 @@ sub Sync {
     my $Report = {
         kind    => $Kind,
         dry_run => $Param{DryRun} ? 1 : 0,
-        counts  => {
-            map { $_ => 0 }
-                qw(created updated unchanged invalidated deleted skipped failed memberships_added memberships_removed)
-        },
+        counts  => { map { $_ => 0 } @CountNames },
         skipped => [],
         failed  => [],
     };
@@ -194,6 +196,7 @@ sub Sync {
         Kind     => $Kind,
         Settings => $Settings,
     );
+    ${ $Param{OTRSState} } = $State if ref $Param{OTRSState} eq 'SCALAR';
     if ( !$State ) {
         return $Finish->(
             status    => 'error',
@@ -367,13 +370,10 @@ sub RecordRefused {
         exit_code => ExitRefused,
         message   => $Param{Message},
         dry_run   => 0,
-        counts    => {
-            map { $_ => 0 }
-                qw(created updated unchanged invalidated deleted skipped failed memberships_added memberships_removed)
-        },
-        skipped => [],
-        failed  => [],
-        seconds => 0,
+        counts    => { map { $_ => 0 } @CountNames },
+        skipped   => [],
+        failed    => [],
+        seconds   => 0,
     };
     my $RunID = eval {
         $Kernel::OM->Get('Kernel::System::SalesForce::RunHistory')->RunAdd(

@@ -56,11 +56,11 @@ sync is running is recorded too (status C<locked>).
 
 =cut
 
-# What differs between the kinds of sync; the option names use the kind itself
-# (--companies-limit, --customers-delete-old, ...).
 # The passes of --passes are spread over this many seconds (tests shorten it).
 our $PassPeriodSeconds = 60;
 
+# What differs between the kinds of sync; the option names use the kind itself
+# (--companies-limit, --customers-delete-old, ...).
 my %KindTable = (
     companies => {
         Description => 'Synchronise Salesforce Accounts into OTRS customer companies.',
