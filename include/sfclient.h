@@ -143,7 +143,7 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library version, e.g. `"6.3.0"`.
+ * The library version, e.g. `"6.4.0"`.
  *
  * Returns a static NUL-terminated string owned by the library: never free
  * it. Safe to call from any thread at any time.

@@ -701,6 +701,13 @@ is( SalesForceOPM::CompareVersions( '6.0.1', '6.0.1' ),  0,           'CompareVe
         return ( Success => 1 );
     }
 
+    # The lookup indexes (t/lookup-index.t tests them): what the setup asked for.
+    package TestLookupIndex;
+
+    sub new    { my ($Class) = @_; return bless { Calls => [] }, $Class }
+    sub Create { my ($Self)  = @_; push @{ $Self->{Calls} }, 'Create'; return ( Created => ['i1'], Failed => [] ) }
+    sub Drop   { my ($Self)  = @_; push @{ $Self->{Calls} }, 'Drop';   return ('i1') }
+
     package TestWarnings;
 
     sub new { my ( $Class, $Warnings ) = @_; return bless { Warnings => $Warnings }, $Class }
@@ -863,21 +870,25 @@ for my $Location ( keys %Native ) {
     Spew( "$Work/home/$Location", $Native{$Location} );
 }
 {
-    my $Log = TestLog->new();
+    my $Log         = TestLog->new();
+    my $LookupIndex = TestLookupIndex->new();
     local $Kernel::OM = TestOM->new(
-        'Kernel::System::Log' => $Log,
-        'Kernel::Config'      => TestConfig->new( Home => "$Work/home" ),
+        'Kernel::System::Log'                     => $Log,
+        'Kernel::Config'                          => TestConfig->new( Home => "$Work/home" ),
+        'Kernel::System::SalesForce::LookupIndex' => $LookupIndex,
     );
     local *STDERR;
     open STDERR, '>', \my $Ignored;    ## no critic
     ok( $Setup->CodeInstall(), 'CodeInstall (post): the installed native part loads' );
+    is_deeply( $LookupIndex->{Calls}, ['Create'], '... and the lookup indexes are created' );
     ok(
         ( grep { $_->{Message} =~ m{installed;\snative\spart\sSalesForce::XS\s\S+\sloads}xms } @{ $Log->{Entries} } ),
         '... and the next steps are logged'
     );
 
     $Log->{Entries} = [];
-    ok( $Setup->CodeUninstall(), 'CodeUninstall runs without any OTRS object but the log (it deletes nothing)' );
+    ok( $Setup->CodeUninstall(), 'CodeUninstall runs with the log and the lookup indexes only (it deletes no data)' );
+    is_deeply( $LookupIndex->{Calls}, [ 'Create', 'Drop' ], '... and drops the lookup indexes' );
     like(
         $Log->{Entries}->[0]->{Message}, qr{Customer\scompanies\sand\scustomer\susers\screated\sby\sthe\ssync\sstay}xms,
         '... and says that customer data stays'

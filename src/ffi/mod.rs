@@ -194,7 +194,7 @@ pub(crate) fn out_arg<T>(function: &str, name: &str, out: *mut *mut T) -> Result
     }
 }
 
-/// The library version, e.g. `"6.3.0"`.
+/// The library version, e.g. `"6.4.0"`.
 ///
 /// Returns a static NUL-terminated string owned by the library: never free
 /// it. Safe to call from any thread at any time.

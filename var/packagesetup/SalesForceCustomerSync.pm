@@ -21,6 +21,7 @@ our @ObjectDependencies = (
     'Kernel::Config',
     'Kernel::System::Log',
     'Kernel::System::SalesForce',
+    'Kernel::System::SalesForce::LookupIndex',
     'Kernel::System::SysConfig',
 );
 
@@ -55,9 +56,13 @@ console command with C<Function =E<gt> Run> (SalesForce-Customer-Sync-CE
 their values because their names did not change. The C<customer_ids> column
 that 6.0.1 added to C<customer_user> and its data are left alone.
 
-=item * On uninstall nothing but the package's own files and settings goes
-away (the package manager does that): customer companies, customer users,
-their memberships, the C<customer_ids> column and the sync's state directory
+=item * On install, upgrade and reinstall, on PostgreSQL, the indexes of
+L<Kernel::System::SalesForce::LookupIndex> are created (so that a first import
+of many people does not slow down as the table grows).
+
+=item * On uninstall nothing but the package's own files, settings, run history
+and lookup indexes goes away: customer companies, customer users, their
+memberships, the C<customer_ids> column and the sync's state directory
 F<var/salesforce-sync/> stay.
 
 =back
@@ -140,6 +145,7 @@ sub CodeInstall {
         );
     }
 
+    $Self->LookupIndexesCreate();
     $Self->_Notice(
         "$PackageName installed; native part SalesForce::XS $Check{Version} loads. "
             . 'Set the credentials (Admin -> System Configuration -> Core::SalesForce), try '
@@ -198,6 +204,7 @@ sub CodeUpgrade {
     }
 
     $Self->MigrateCronTasks();
+    $Self->LookupIndexesCreate();
 
     # The settings are checked by the native client.
     if ( $Check{Success} ) {
@@ -205,6 +212,46 @@ sub CodeUpgrade {
     }
 
     $Self->_Notice("$PackageName upgraded. Settings keep their values.");
+
+    return 1;
+}
+
+=head2 LookupIndexesCreate()
+
+Creates the indexes of L<Kernel::System::SalesForce::LookupIndex> and says
+what it did: which indexes are in place, or why there are none. A failure is
+logged at error level and does not stop the install (the sync works without
+the indexes, only a large first import is slow).
+
+    $SetupObject->LookupIndexesCreate();
+
+=cut
+
+sub LookupIndexesCreate {
+    my ( $Self, %Param ) = @_;
+
+    my %Result = $Kernel::OM->Get('Kernel::System::SalesForce::LookupIndex')->Create();
+    for my $Failure ( @{ $Result{Failed} } ) {
+        $Kernel::OM->Get('Kernel::System::Log')->Log(
+            Priority => 'error',
+            Message  => "$PackageName: could not create the index $Failure->[0] ($Failure->[1]). The sync works "
+                . 'without it, but a first import of many people slows down as customer_user grows. See '
+                . 'doc/en/SalesForce.md, "Large first imports".',
+        );
+    }
+    if ( @{ $Result{Created} } ) {
+        $Self->_Notice(
+            "$PackageName: indexes for OTRS's customer user lookups in place: "
+                . join( ', ', @{ $Result{Created} } )
+                . '.'
+        );
+    }
+    elsif ( $Result{Reason} ) {
+        $Self->_Notice(
+            "$PackageName: no indexes for OTRS's customer user lookups: $Result{Reason}. See "
+                . 'doc/en/SalesForce.md, "Large first imports".'
+        );
+    }
 
     return 1;
 }
@@ -231,7 +278,7 @@ sub MigrationNotice {
 
 =head2 CodeReinstall()
 
-After reinstall: checks the installed native part.
+After reinstall: creates the lookup indexes and checks the installed native part.
 
     $SetupObject->CodeReinstall();
 
@@ -239,6 +286,8 @@ After reinstall: checks the installed native part.
 
 sub CodeReinstall {
     my ( $Self, %Param ) = @_;
+
+    $Self->LookupIndexesCreate();
 
     my %Check = $Self->NativeCheck( Directory => $Self->_CpanLibDirectory() );
     return 1 if $Check{Success};
@@ -251,7 +300,8 @@ sub CodeReinstall {
 
 =head2 CodeUninstall()
 
-Before uninstall: removes nothing itself. The package manager removes the
+Before uninstall: drops the lookup indexes of
+L<Kernel::System::SalesForce::LookupIndex>. The package manager removes the
 package's files and settings, and its C<DatabaseUninstall> drops the run
 history (table C<salesforce_sync_run>); customer companies, customer users,
 their memberships and the C<customer_ids> column stay. Logs that.
@@ -263,6 +313,7 @@ their memberships and the C<customer_ids> column stay. Logs that.
 sub CodeUninstall {
     my ( $Self, %Param ) = @_;
 
+    my @Dropped = $Kernel::OM->Get('Kernel::System::SalesForce::LookupIndex')->Drop();
     $Self->_Notice(
         "Uninstalling $PackageName: its files and settings (including the Salesforce credentials) "
             . 'are removed, and the run history (the table salesforce_sync_run: every recorded sync run with its '
@@ -270,6 +321,7 @@ sub CodeUninstall {
             . 'memberships; the column customer_user.customer_ids (if an earlier version added it) stays too, '
             . 'and so does var/salesforce-sync/ (which records the sync set invalid; delete it by hand if you '
             . 'do not reinstall).'
+            . ( @Dropped ? ' Indexes dropped: ' . join( ', ', @Dropped ) . '.' : '' )
     );
 
     return 1;
@@ -297,7 +349,7 @@ Returns:
 
     %Check = (
         Success => 1,
-        Version => '6.3.0',          # SalesForce::XS::version()
+        Version => '6.4.0',          # SalesForce::XS::version()
         Perl    => '/usr/bin/perl 5.36.0 x86_64-linux-gnu-thread-multi',
     );
     # or

@@ -15,7 +15,7 @@ use Carp ();
 
 use SalesForce::XS::Native ();
 
-our $VERSION = '6.3.0';
+our $VERSION = '6.4.0';
 
 # Load the glue built for this Perl, chosen before anything native is loaded
 # (see SalesForce::XS::Native); when there is none, or it does not load, die
@@ -186,7 +186,7 @@ sub plan {
 
 =head2 version()
 
-The version of the Rust library, e.g. C<6.3.0>.
+The version of the Rust library, e.g. C<6.4.0>.
 
     my $Version = SalesForce::XS::version();
 

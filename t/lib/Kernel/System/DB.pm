@@ -19,6 +19,8 @@ package Kernel::System::DB;
 #   INSERT INTO table (col, col, ...) VALUES (?, ?, ...)     (every value bound)
 #   DELETE FROM table WHERE col = ?
 #   DELETE FROM table WHERE col < ?
+#   CREATE INDEX IF NOT EXISTS name ON table (LOWER(col))    (kept in pg_indexes)
+#   DROP INDEX IF EXISTS name
 #
 # Prepare's Limit and Start behave as in OTRS (Start skips rows only with a
 # Limit), so a statement must never carry a LIMIT of its own.
@@ -86,6 +88,7 @@ sub new {
             customer_preferences   => [],
             ticket                 => [],
             salesforce_sync_run    => [],
+            pg_indexes             => [],
         },
         Cursor       => [],
         QueryLog     => [],
@@ -312,11 +315,43 @@ sub Do {
         $Self->_CountWrite($Table);
         return 1;
     }
+    if ( $SQL =~ m{\A CREATE \s INDEX \s IF \s NOT \s EXISTS \s (\w+) \s ON \s (\w+) \s \( LOWER\((\w+)\) \) \z}smxi ) {
+        my ( $Name, $Table, $Column ) = ( lc $1, lc $2, lc $3 );
+        if ( !$Self->{Tables}->{$Table} ) {
+            return $Self->_DBError( "relation \"$Table\" does not exist", $Param{SQL} );
+        }
+        if ( !exists $Self->_ColumnsOf($Table)->{$Column} ) {
+            return $Self->_DBError( "column \"$Column\" does not exist", $Param{SQL} );
+        }
+        return 1 if grep { $_->{indexname} eq $Name } @{ $Self->{Tables}->{pg_indexes} };
+        return $Self->StandInInsert(
+            Table => 'pg_indexes',
+            Row   => {
+                indexname => $Name,
+                tablename => $Table,
+                indexdef  => "lower($Column)"
+            },
+        );
+    }
+    if ( $SQL =~ m{\A DROP \s INDEX \s IF \s EXISTS \s (\w+) \z}smxi ) {
+        my $Name = lc $1;
+        return $Self->StandInDelete(
+            Table => 'pg_indexes',
+            Where => sub { $_[0]->{indexname} eq $Name },
+        );
+    }
     $LogObject->Log(
         Priority => 'error',
         Message  => "Stand-in DB does not understand this statement, SQL: '$Param{SQL}'",
     );
     return;
+}
+
+# The last error, as DBI's errstr gives it to OTRS's Error().
+sub Error {
+    my ($Self) = @_;
+
+    return $Self->{LastError};
 }
 
 sub Quote {
@@ -532,6 +567,7 @@ sub _ColumnsOf {
         customer_preferences   => [qw(user_id preferences_key preferences_value)],
         ticket                 => [qw(id tn customer_id customer_user_id archive_flag)],
         salesforce_sync_run    => [ sort keys %{ $ColumnTypes{salesforce_sync_run} } ],
+        pg_indexes             => [qw(indexname tablename indexdef)],
     );
     return { map { $_ => 1 } @{ $Columns{$Table} || [] } };
 }
@@ -540,7 +576,8 @@ sub _DBError {
     my ( $Self, $Error, $SQL ) = @_;
 
     # PostgreSQL: the transaction is aborted until a rollback.
-    $Self->{Aborted} = 1 if $Self->{Journal};
+    $Self->{Aborted}   = 1 if $Self->{Journal};
+    $Self->{LastError} = "ERROR:  $Error";
 
     $Kernel::OM->Get('Kernel::System::Log')->Log(
         Priority => 'error',

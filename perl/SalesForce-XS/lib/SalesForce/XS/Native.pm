@@ -15,7 +15,7 @@ use Config         ();
 use File::Basename qw(dirname);
 use File::Spec;
 
-our $VERSION = '6.3.0';
+our $VERSION = '6.4.0';
 
 # The oldest glibc every shipped shared object loads on (tools/check-glibc enforces it).
 our $GlibcBaseline = '2.17';
@@ -29,7 +29,7 @@ SalesForce::XS::Native - find and load the native part that fits the running Per
     use SalesForce::XS::Native;
 
     my $Key = SalesForce::XS::Native::Key();    # '5.36-x86_64-linux-thread-multi'
-    SalesForce::XS::Native::Load( 'SalesForce::XS', '6.3.0' );
+    SalesForce::XS::Native::Load( 'SalesForce::XS', '6.4.0' );
 
 =head1 DESCRIPTION
 
