@@ -319,8 +319,9 @@ sub CodeUninstall {
             . 'are removed, and the run history (the table salesforce_sync_run: every recorded sync run with its '
             . 'report) is dropped. Customer companies and customer users created by the sync stay, with their '
             . 'memberships; the column customer_user.customer_ids (if an earlier version added it) stays too, '
-            . 'and so does var/salesforce-sync/ (which records the sync set invalid; delete it by hand if you '
-            . 'do not reinstall).'
+            . 'and so do var/salesforce-sync/ (which records the sync set invalid, the mirrors of incremental '
+            . 'runs and the previews of the admin screen) and the lock file var/tmp/SalesForceSync.lock; delete '
+            . 'them by hand if you do not reinstall.'
             . ( @Dropped ? ' Indexes dropped: ' . join( ', ', @Dropped ) . '.' : '' )
     );
 
