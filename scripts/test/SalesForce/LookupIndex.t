@@ -64,8 +64,10 @@ TEST: {
         while ( my @Row = $DBObject->FetchrowArray() ) {
             $Plan .= "$Row[0]\n";
         }
-        $Self->True( index( $Plan, $Index->{Name} ) >= 0,
-            "PostgreSQL serves LOWER($Index->{Column}) = LOWER(?) with $Index->{Name}" );
+        $Self->True(
+            index( $Plan, $Index->{Name} ) >= 0,
+            "PostgreSQL serves LOWER($Index->{Column}) = LOWER(?) with $Index->{Name}"
+        );
     }
 
     $Self->IsDeeply( [ $LookupIndexObject->Drop() ], \@Expected, 'Drop drops them' );
