@@ -8,7 +8,7 @@
 
 # Kernel::System::SalesForce::LookupIndex against the DB stand-in: which indexes the
 # CustomerUser backend's LOWER() lookups get (PostgreSQL only, the default backend only,
-# not when case-sensitive), Create twice (IF NOT EXISTS), a failure with the database's
+# not when case-sensitive), Create twice (existing ones skipped), a failure with the database's
 # message, Drop by name; and the package setup calling it on install and uninstall.
 # That PostgreSQL uses the indexes is checked in a real OTRS (scripts/test/SalesForce/LookupIndex.t).
 
@@ -77,8 +77,14 @@ sub IndexNames {
         '... as expression indexes on LOWER(column), the shape of OTRS\'s lookups'
     );
 
+    my $QueryLog   = $Kernel::OM->Get('Kernel::System::DB')->{QueryLog};
+    my $Statements = @{$QueryLog};
     %Result = $LookupIndexObject->Create();
     is( scalar @{ $Result{Created} }, 2, 'Create again (an upgrade): both in place, no error' );
+    is_deeply(
+        [ grep {m{CREATE INDEX}} @{$QueryLog}[ $Statements .. $#{$QueryLog} ] ],
+        [], '... without a CREATE (PostgreSQL would print a notice for each)'
+    );
     is_deeply( IndexNames(), [ 'salesforce_cu_email_lower', 'salesforce_cu_login_lower' ], '... and not doubled' );
 
     # An index of someone else on the same table stays.
@@ -157,7 +163,7 @@ for my $Case (
     ok( $Setup->LookupIndexesCreate(), 'LookupIndexesCreate (install, upgrade, reinstall)' );
     is_deeply( IndexNames(), [ 'salesforce_cu_email_lower', 'salesforce_cu_login_lower' ], '... creates the indexes' );
     like(
-        $Stderr, qr{indexes for OTRS's customer user lookups in place: salesforce_cu_login_lower},
+        $Stderr, qr{indexes for the customer user lookups in place: salesforce_cu_login_lower},
         '... and says so'
     );
 
@@ -175,7 +181,7 @@ for my $Case (
 
     ok( $Setup->LookupIndexesCreate(), 'LookupIndexesCreate on MySQL' );
     like(
-        $Stderr, qr{no indexes for OTRS's customer user lookups: the database is mysql.*"Large first imports"}s,
+        $Stderr, qr{no indexes for the customer user lookups: the database is mysql.*"Large first imports"}s,
         '... says there are none, why, and where to read more'
     );
 }

@@ -241,14 +241,14 @@ sub LookupIndexesCreate {
     }
     if ( @{ $Result{Created} } ) {
         $Self->_Notice(
-            "$PackageName: indexes for OTRS's customer user lookups in place: "
+            "$PackageName: indexes for the customer user lookups in place: "
                 . join( ', ', @{ $Result{Created} } )
                 . '.'
         );
     }
     elsif ( $Result{Reason} ) {
         $Self->_Notice(
-            "$PackageName: no indexes for OTRS's customer user lookups: $Result{Reason}. See "
+            "$PackageName: no indexes for the customer user lookups: $Result{Reason}. See "
                 . 'doc/en/SalesForce.md, "Large first imports".'
         );
     }

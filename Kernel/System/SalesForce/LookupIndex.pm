@@ -19,7 +19,7 @@ our @ObjectDependencies = (
 
 =head1 NAME
 
-Kernel::System::SalesForce::LookupIndex - indexes for OTRS's case-insensitive customer user lookups
+Kernel::System::SalesForce::LookupIndex - indexes for the case-insensitive customer user lookups
 
 =head1 DESCRIPTION
 
@@ -47,7 +47,7 @@ Don't use the constructor directly, use the ObjectManager instead:
 =cut
 
 # Every index of the package has a name of this shape.
-our $NameRegex = qr{\A salesforce_cu_ \w+ _lower \z}xms;
+my $NameRegex = qr{\A salesforce_cu_ \w+ _lower \z}xms;
 
 sub new {
     my ( $Type, %Param ) = @_;
@@ -60,7 +60,7 @@ sub new {
 
 =head2 Wanted()
 
-The indexes this OTRS's lookups need, or why there are none.
+The indexes the customer user lookups of this OTRS need, or why there are none.
 
     my %Wanted = $LookupIndexObject->Wanted();
     # ( Indexes => [ { Name => 'salesforce_cu_login_lower', Table => 'customer_user', Column => 'login' }, ... ] )
@@ -75,7 +75,8 @@ sub Wanted {
     if ( $DBType ne 'postgresql' ) {
         return (
             Indexes => [],
-            Reason  => "the database is $DBType; indexes for OTRS's LOWER() lookups are created on PostgreSQL only",
+            Reason  =>
+                "the database is $DBType; indexes for the LOWER() lookups of customer users are created on PostgreSQL only",
         );
     }
 
@@ -121,10 +122,10 @@ sub Wanted {
 
 =head2 Create()
 
-Creates the wanted indexes that do not exist yet (C<CREATE INDEX IF NOT
-EXISTS>; on a large table this takes a few seconds and holds off writes to it
-meanwhile). Returns the names of the indexes now in place, the ones that failed
-with the database's message, and why there are none, if so.
+Creates the wanted indexes that do not exist yet (on a large table this takes a
+few seconds and holds off writes to it meanwhile). Returns the names of the
+indexes now in place, the ones that failed with the database's message, and
+why there are none, if so.
 
     my %Result = $LookupIndexObject->Create();
     # ( Created => [ 'salesforce_cu_login_lower', ... ], Failed => [ [ $Name, $Error ], ... ], Reason => ... )
@@ -142,18 +143,26 @@ sub Create {
         Failed  => [],
         Reason  => $Wanted{Reason}
     );
+    return %Result if !@{ $Wanted{Indexes} };
+
+    # Existing ones are skipped here rather than by IF NOT EXISTS, which makes PostgreSQL print a notice
+    # on every reinstall; IF NOT EXISTS stays for a concurrent install.
+    my %Existing = map { $_ => 1 } $Self->_Existing( Table => $Wanted{Indexes}->[0]->{Table} );
+    INDEX:
     for my $Index ( @{ $Wanted{Indexes} } ) {
         if (
-            $DBObject->Do(
+            $Existing{ $Index->{Name} }
+            || $DBObject->Do(
                 SQL => "CREATE INDEX IF NOT EXISTS $Index->{Name} ON $Index->{Table} (LOWER($Index->{Column}))",
             )
             )
         {
             push @{ $Result{Created} }, $Index->{Name};
-            next;
+            next INDEX;
         }
         push @{ $Result{Failed} }, [ $Index->{Name}, $DBObject->Error() // 'unknown database error' ];
     }
+
     return %Result;
 }
 
@@ -174,20 +183,30 @@ sub Drop {
 
     my $Config = $Kernel::OM->Get('Kernel::Config')->Get('CustomerUser');
     my $Table  = ref $Config eq 'HASH' && ref $Config->{Params} eq 'HASH' ? $Config->{Params}->{Table} : undef;
+
+    my @Dropped;
+    for my $Name ( $Self->_Existing( Table => $Table || 'customer_user' ) ) {
+        push @Dropped, $Name if $DBObject->Do( SQL => "DROP INDEX IF EXISTS $Name" );
+    }
+
+    return @Dropped;
+}
+
+# The names of the package's indexes on a table (PostgreSQL), sorted.
+sub _Existing {
+    my ( $Self, %Param ) = @_;
+
+    my $DBObject = $Kernel::OM->Get('Kernel::System::DB');
     return if !$DBObject->Prepare(
         SQL  => 'SELECT indexname FROM pg_indexes WHERE tablename = ?',
-        Bind => [ \( $Table || 'customer_user' ) ],
+        Bind => [ \$Param{Table} ],
     );
     my @Names;
     while ( my @Row = $DBObject->FetchrowArray() ) {
         push @Names, $Row[0] if ( $Row[0] // '' ) =~ $NameRegex;
     }
 
-    my @Dropped;
-    for my $Name ( sort @Names ) {
-        push @Dropped, $Name if $DBObject->Do( SQL => "DROP INDEX IF EXISTS $Name" );
-    }
-    return @Dropped;
+    return sort @Names;
 }
 
 1;

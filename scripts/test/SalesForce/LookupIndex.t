@@ -45,7 +45,7 @@ TEST: {
         );
         my @Names;
         while ( my @Row = $DBObject->FetchrowArray() ) {
-            push @Names, $Row[0] if $Row[0] =~ $Kernel::System::SalesForce::LookupIndex::NameRegex;
+            push @Names, $Row[0] if $Row[0] =~ m{\A salesforce_cu_ \w+ _lower \z}xms;
         }
         return \@Names;
     };
