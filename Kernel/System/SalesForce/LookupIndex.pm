@@ -93,7 +93,7 @@ sub Wanted {
     elsif ( $Params->{SearchCaseSensitive} // $Params->{CaseSensitive} ) {
         $Reason = 'the CustomerUser backend is case-sensitive, so OTRS does not look up with LOWER()';
     }
-    my $Table = $Params->{Table} || 'customer_user';
+    my $Table = $Self->_Table();
     if ( !$Reason && $Table !~ m{\A \w+ \z}xms ) {
         $Reason = "the CustomerUser backend's table name '$Table' is not a plain name";
     }
@@ -147,7 +147,7 @@ sub Create {
 
     # Existing ones are skipped here rather than by IF NOT EXISTS, which makes PostgreSQL print a notice
     # on every reinstall; IF NOT EXISTS stays for a concurrent install.
-    my %Existing = map { $_ => 1 } $Self->_Existing( Table => $Wanted{Indexes}->[0]->{Table} );
+    my %Existing = map { $_ => 1 } $Self->_Existing();
     INDEX:
     for my $Index ( @{ $Wanted{Indexes} } ) {
         if (
@@ -181,25 +181,32 @@ sub Drop {
     my $DBObject = $Kernel::OM->Get('Kernel::System::DB');
     return if ( $DBObject->{'DB::Type'} // '' ) ne 'postgresql';
 
-    my $Config = $Kernel::OM->Get('Kernel::Config')->Get('CustomerUser');
-    my $Table  = ref $Config eq 'HASH' && ref $Config->{Params} eq 'HASH' ? $Config->{Params}->{Table} : undef;
-
     my @Dropped;
-    for my $Name ( $Self->_Existing( Table => $Table || 'customer_user' ) ) {
+    for my $Name ( $Self->_Existing() ) {
         push @Dropped, $Name if $DBObject->Do( SQL => "DROP INDEX IF EXISTS $Name" );
     }
 
     return @Dropped;
 }
 
-# The names of the package's indexes on a table (PostgreSQL), sorted.
+# The table of the CustomerUser backend.
+sub _Table {
+    my ( $Self, %Param ) = @_;
+
+    my $Config = $Kernel::OM->Get('Kernel::Config')->Get('CustomerUser');
+    my $Params = ref $Config eq 'HASH' && ref $Config->{Params} eq 'HASH' ? $Config->{Params} : {};
+
+    return $Params->{Table} || 'customer_user';
+}
+
+# The names of the package's indexes on the backend's table (PostgreSQL), sorted.
 sub _Existing {
     my ( $Self, %Param ) = @_;
 
     my $DBObject = $Kernel::OM->Get('Kernel::System::DB');
     return if !$DBObject->Prepare(
         SQL  => 'SELECT indexname FROM pg_indexes WHERE tablename = ?',
-        Bind => [ \$Param{Table} ],
+        Bind => [ \$Self->_Table() ],
     );
     my @Names;
     while ( my @Row = $DBObject->FetchrowArray() ) {
